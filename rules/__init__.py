@@ -1,0 +1,1 @@
+"""resilint's analysis core: parse once, walk once, dispatch to rules. Never imports pygls."""

@@ -1,0 +1,204 @@
+"""Per-file state shared by the walk and the rules: scopes, ancestors, findings."""
+from __future__ import annotations
+
+import ast
+import builtins
+from typing import TYPE_CHECKING, Any
+
+from .model import Finding, Rule, Severity, Span
+from .names import UNKNOWN, Binding, Scope, dotted
+from .source import LineIndex
+
+if TYPE_CHECKING:
+    from .settings import FileSettings
+
+_BUILTINS = frozenset(dir(builtins))
+_FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+class FileContext:
+    def __init__(self, path: str, text: str, tree: ast.Module, settings: "FileSettings") -> None:
+        self.path = path
+        self.text = text
+        self.tree = tree
+        self.settings = settings
+        self.index = LineIndex(text)
+        self.scopes: list[Scope] = [Scope("module", tree)]
+        self.parents: list[ast.AST] = []
+        self.functions: list[ast.AST] = []
+        self.class_scopes: dict[int, Scope] = {}
+        self.findings: list[Finding] = []
+
+    # ----- the walk's position -------------------------------------------------
+    @property
+    def parent(self) -> ast.AST | None:
+        return self.parents[-1] if self.parents else None
+
+    @property
+    def function(self) -> ast.AST | None:
+        """Innermost enclosing def / async def / lambda, or None at module or class level."""
+        return self.functions[-1] if self.functions else None
+
+    def in_async_function(self) -> bool:
+        return isinstance(self.function, ast.AsyncFunctionDef)
+
+    @property
+    def module_scope(self) -> Scope:
+        return self.scopes[0]
+
+    # ----- bindings ----------------------------------------------------------------
+    def bind(self, name: str, binding: Binding) -> None:
+        self.scopes[-1].names[name] = binding
+
+    def lookup(self, name: str, scopes: list[Scope] | None = None) -> Binding | None:
+        chain = self.scopes if scopes is None else scopes
+        last = len(chain) - 1
+        for i in range(last, -1, -1):
+            scope = chain[i]
+            # Class bodies are not visible from the functions nested in them.
+            if scope.kind == "class" and i != last:
+                continue
+            binding = scope.names.get(name)
+            if binding is not None:
+                return binding
+        if name in _BUILTINS:
+            return Binding(f"builtins.{name}")
+        return None
+
+    def binding_of(self, expr: ast.expr, scopes: list[Scope] | None = None) -> Binding:
+        """What an assignment `name = expr` binds `name` to."""
+        if isinstance(expr, (ast.Name, ast.Attribute, ast.Call)):
+            resolved = self.resolve(expr, scopes)
+            if resolved is not None:
+                return resolved
+        return UNKNOWN
+
+    def resolve(self, expr: ast.AST, scopes: list[Scope] | None = None) -> Binding | None:
+        """Resolve an expression to a qualified name (None when it cannot be settled)."""
+        if isinstance(expr, ast.Name):
+            b = self.lookup(expr.id, scopes)
+            return b if b is not None and b.qualname is not None else None
+        if isinstance(expr, ast.Attribute):
+            base = expr.value
+            if isinstance(base, ast.Name) and scopes is None and self._is_self(base.id):
+                b = self._self_attrs().get(expr.attr)
+                return b if b is not None and b.qualname is not None else None
+            inner = self.resolve(base, scopes)
+            if inner is None:
+                return None
+            return Binding(f"{inner.qualname}.{expr.attr}", inner.origin)
+        if isinstance(expr, ast.Call):
+            inner = self.resolve(expr.func, scopes)
+            if inner is None:
+                return None
+            return Binding(f"{inner.qualname}()", expr)
+        return None
+
+    def qualname(self, expr: ast.AST) -> str | None:
+        b = self.resolve(expr)
+        return b.qualname if b is not None else None
+
+    # ----- self.x inside methods ------------------------------------------------
+    def enclosing_class_scope(self) -> Scope | None:
+        """The class scope when the innermost function is a method defined in a class body."""
+        if len(self.scopes) >= 2 and self.scopes[-1].kind == "function" and self.scopes[-2].kind == "class":
+            return self.scopes[-2]
+        return None
+
+    def _is_self(self, name: str) -> bool:
+        fn = self.function
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        if self.enclosing_class_scope() is None:
+            return False
+        args = fn.args.posonlyargs + fn.args.args
+        return bool(args) and args[0].arg == name
+
+    def _self_attrs(self) -> dict[str, Binding]:
+        cls_scope = self.enclosing_class_scope()
+        if cls_scope is None:
+            return {}
+        if cls_scope._self_attrs is None:
+            cls_scope._self_attrs = self._scan_self_attrs(cls_scope)
+        return cls_scope._self_attrs
+
+    def _scan_self_attrs(self, cls_scope: Scope) -> dict[str, Binding]:
+        attrs: dict[str, Binding] = {k: v for k, v in cls_scope.names.items()}
+        outer = self.scopes[:-2]
+        cls = cls_scope.node
+        assert isinstance(cls, ast.ClassDef)
+        for item in cls.body:
+            if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            args = item.args.posonlyargs + item.args.args
+            if not args:
+                continue
+            me = args[0].arg
+            for node in ast.walk(item):
+                if isinstance(node, ast.Assign):
+                    targets, value = node.targets, node.value
+                elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                    targets, value = [node.target], node.value
+                else:
+                    continue
+                for t in targets:
+                    if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == me:
+                        new = self.binding_of(value, outer)
+                        old = attrs.get(t.attr)
+                        # Two different assignments: we cannot tell which one is live.
+                        attrs[t.attr] = new if old is None or old == new else UNKNOWN
+        return attrs
+
+    # ----- findings -----------------------------------------------------------------
+    def span_of(self, node: ast.AST) -> Span:
+        idx = self.index
+        line = node.lineno - 1  # type: ignore[attr-defined]
+        end_line = (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
+        col = idx.byte_to_char(line, node.col_offset)  # type: ignore[attr-defined]
+        end_col = idx.byte_to_char(end_line, node.end_col_offset or 0)  # type: ignore[attr-defined]
+        return Span(line, col, end_line, end_col)
+
+    def report(self, rule: Rule, node: ast.AST | Span, message: str | None, data: dict[str, Any]) -> Finding:
+        span = node if isinstance(node, Span) else self.span_of(node)
+        severity = self.settings.severity_for(rule.code, rule.severity)
+        finding = Finding(
+            code=rule.code,
+            message=message if message is not None else rule.message.format(**data),
+            span=span,
+            severity=severity,
+            data=data,
+        )
+        self.findings.append(finding)
+        return finding
+
+
+def call_has_arg(call: ast.Call, name: str, position: int | None = None) -> bool:
+    """True when `name` is passed (by keyword, by position, or maybe through *args/**kwargs)."""
+    for kw in call.keywords:
+        if kw.arg == name or kw.arg is None:
+            return True
+    if position is not None:
+        if len(call.args) > position:
+            return True
+        if any(isinstance(a, ast.Starred) for a in call.args):
+            return True
+    return False
+
+
+def keyword(call: ast.Call, name: str) -> ast.keyword | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw
+    return None
+
+
+def is_none(expr: ast.AST | None) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
+
+
+def callee_span_node(call: ast.Call) -> ast.AST:
+    """The node a missing-argument finding covers: the callee expression."""
+    return call.func
+
+
+__all__ = ["FileContext", "call_has_arg", "keyword", "is_none", "callee_span_node", "dotted", "Severity"]

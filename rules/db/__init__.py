@@ -1,0 +1,1 @@
+"""DB rules: one module per rule."""

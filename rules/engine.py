@@ -1,0 +1,337 @@
+"""Parse once with `ast`, walk once, dispatch each node to the rules interested in it."""
+from __future__ import annotations
+
+import ast
+import sys
+import traceback
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .context import FileContext
+from .model import INTERNAL_ERROR, SYNTAX_ERROR, Finding, Rule, Severity, Span
+from .names import UNKNOWN, Binding, Scope, import_bindings, target_names
+from .settings import FileSettings
+from .source import decode_source, split_lines
+from .suppression import apply_suppressions
+
+_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+@dataclass
+class AnalysisResult:
+    findings: list[Finding]
+    #: The syntax-error finding when the file did not parse (also in `findings`).
+    syntax_error: Finding | None = None
+    internal_errors: list[str] = field(default_factory=list)
+
+
+def analyze(source: str | bytes, path: str = "<stdin>", settings: FileSettings | None = None) -> AnalysisResult:
+    """Analyse one file's text. Never raises for bad input: problems become findings."""
+    settings = settings or FileSettings.default()
+    try:
+        text = decode_source(source) if isinstance(source, bytes) else source
+    except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
+        return _syntax_result(f"cannot decode file: {exc}", Span(0, 0, 0, 0), settings)
+    try:
+        tree = ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        return _syntax_result(f"SyntaxError: {exc.msg}", _syntax_span(text, exc), settings)
+    except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
+        return _syntax_result(f"cannot parse file: {type(exc).__name__}: {exc}", Span(0, 0, 0, 0), settings)
+    ctx = FileContext(path, text, tree, settings)
+    rules = [cls(ctx) for cls in settings.rule_classes()]
+    walker = Walker(ctx, rules)
+    try:
+        walker.run()
+    except RecursionError:
+        walker.internal_errors.append("file nested too deeply to analyse completely")
+    findings = apply_suppressions(text, ctx.findings, settings)
+    for message in walker.internal_errors:
+        findings.append(
+            Finding(INTERNAL_ERROR, message, Span(0, 0, 0, 0), Severity.ERROR, data={"internal": True})
+        )
+    findings.sort(key=Finding.sort_key)
+    return AnalysisResult(findings, None, walker.internal_errors)
+
+
+def _syntax_result(message: str, span: Span, settings: FileSettings) -> AnalysisResult:
+    finding = Finding(SYNTAX_ERROR, message, span, Severity.ERROR)
+    return AnalysisResult([finding], finding)
+
+
+def _syntax_span(text: str, exc: SyntaxError) -> Span:
+    lines = split_lines(text)
+    line = max((exc.lineno or 1) - 1, 0)
+    if line >= len(lines):
+        line = max(len(lines) - 1, 0)
+    length = len(lines[line]) if lines else 0
+    col = min(max((exc.offset or 1) - 1, 0), length)
+    end = min(col + 1, length) if length else 0
+    return Span(line, col, line, max(end, col))
+
+
+Handler = Callable[[ast.AST], None]
+
+
+class Walker:
+    """One recursive walk that keeps scopes and ancestors and calls the rules' visitors.
+
+    Function bodies are walked after the scope that defines them (as Python runs them
+    later), so a module-level client defined below a function is still resolved in it.
+    """
+
+    def __init__(self, ctx: FileContext, rules: list[Rule]) -> None:
+        self.ctx = ctx
+        self.internal_errors: list[str] = []
+        self.enter: dict[type, list[tuple[Rule, Handler]]] = {}
+        self.leave: dict[type, list[tuple[Rule, Handler]]] = {}
+        self.finishers: list[tuple[Rule, Callable[[], None]]] = []
+        self.callee_index: dict[str, list[Rule]] = {}
+        self.broken: set[str] = set()
+        for rule in rules:
+            for attr in dir(type(rule)):
+                if attr.startswith("visit_") or attr.startswith("leave_"):
+                    node_type = getattr(ast, attr[6:], None)
+                    if node_type is None:
+                        continue
+                    table = self.enter if attr.startswith("visit_") else self.leave
+                    table.setdefault(node_type, []).append((rule, getattr(rule, attr)))
+            for name in rule.callees:
+                self.callee_index.setdefault(name, []).append(rule)
+            if type(rule).finish is not Rule.finish:
+                self.finishers.append((rule, rule.finish))
+        if self.callee_index:
+            self.enter.setdefault(ast.Call, []).insert(0, (None, self._dispatch_call))  # type: ignore[arg-type]
+        self.deferred: list[tuple[ast.AST, list[Scope], list[ast.AST], list[ast.AST]]] = []
+        self.special: dict[type, Callable[[ast.AST], None]] = {
+            ast.FunctionDef: self._function,
+            ast.AsyncFunctionDef: self._function,
+            ast.Lambda: self._lambda,
+            ast.ClassDef: self._class,
+            ast.Import: self._import,
+            ast.ImportFrom: self._import,
+            ast.Assign: self._assign,
+            ast.AnnAssign: self._annassign,
+            ast.AugAssign: self._augassign,
+            ast.NamedExpr: self._namedexpr,
+            ast.For: self._for,
+            ast.AsyncFor: self._for,
+            ast.With: self._with,
+            ast.AsyncWith: self._with,
+            ast.ExceptHandler: self._except,
+            ast.ListComp: self._comprehension,
+            ast.SetComp: self._comprehension,
+            ast.GeneratorExp: self._comprehension,
+            ast.DictComp: self._comprehension,
+        }
+
+    # ----- driving -------------------------------------------------------------------
+    def run(self) -> None:
+        ctx = self.ctx
+        self.generic(ctx.tree)
+        while self.deferred:
+            node, scopes, parents, functions = self.deferred.pop(0)
+            ctx.scopes, ctx.parents, ctx.functions = scopes, parents, functions
+            self._function_body(node)
+        for rule, finish in self.finishers:
+            self._call(rule, finish, None)
+
+    def _call(self, rule: Rule | None, handler: Callable, node: ast.AST | None) -> None:
+        if rule is not None and rule.code in self.broken:
+            return
+        try:
+            handler(node) if node is not None else handler()
+        except RecursionError:
+            raise
+        except Exception as exc:  # a broken rule must not take the others down
+            code = rule.code if rule is not None else "engine"
+            self.broken.add(code)
+            where = f" at line {getattr(node, 'lineno', '?')}" if node is not None else ""
+            tb = traceback.extract_tb(exc.__traceback__)[-1]
+            self.internal_errors.append(
+                f"internal error in rule {code}{where}: {type(exc).__name__}: {exc} "
+                f"({tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}); other rules still ran"
+            )
+            print(f"resilint: {self.internal_errors[-1]}", file=sys.stderr)
+
+    def visit(self, node: ast.AST) -> None:
+        cls = node.__class__
+        handlers = self.enter.get(cls)
+        if handlers:
+            for rule, handler in handlers:
+                self._call(rule, handler, node)
+        special = self.special.get(cls)
+        if special is not None:
+            special(node)
+        else:
+            self.generic(node)
+        leavers = self.leave.get(cls)
+        if leavers and cls not in _FUNCS:
+            for rule, handler in leavers:
+                self._call(rule, handler, node)
+
+    def generic(self, node: ast.AST) -> None:
+        parents = self.ctx.parents
+        parents.append(node)
+        visit = self.visit
+        for name in node._fields:
+            if name == "ctx":
+                continue
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        visit(item)
+            elif isinstance(value, ast.AST):
+                visit(value)
+        parents.pop()
+
+    def visit_all(self, nodes: list, parent: ast.AST) -> None:
+        parents = self.ctx.parents
+        parents.append(parent)
+        for item in nodes:
+            if isinstance(item, ast.AST):
+                self.visit(item)
+        parents.pop()
+
+    def _dispatch_call(self, node: ast.Call) -> None:  # type: ignore[override]
+        resolved = self.ctx.resolve(node.func)
+        if resolved is None:
+            return
+        rules = self.callee_index.get(resolved.qualname)  # type: ignore[arg-type]
+        if rules:
+            for rule in rules:
+                self._call(rule, lambda n, r=rule: r.check_call(n, resolved), node)
+
+    # ----- scope-aware nodes ------------------------------------------------------
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        ctx = self.ctx
+        args = node.args
+        self.visit_all(node.decorator_list, node)
+        self.visit_all([*args.defaults, *[d for d in args.kw_defaults if d is not None]], node)
+        ctx.bind(node.name, UNKNOWN)
+        self.deferred.append((node, list(ctx.scopes), [*ctx.parents, node], [*ctx.functions, node]))
+
+    def _function_body(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        ctx = self.ctx
+        scope = Scope("function", node)
+        for name in _param_names(node.args):
+            scope.names[name] = UNKNOWN
+        ctx.scopes.append(scope)
+        parents = ctx.parents
+        for stmt in node.body:
+            self.visit(stmt)
+        leavers = self.leave.get(node.__class__)
+        if leavers:
+            parents.pop()
+            for rule, handler in leavers:
+                self._call(rule, handler, node)
+
+    def _lambda(self, node: ast.Lambda) -> None:
+        ctx = self.ctx
+        args = node.args
+        self.visit_all([*args.defaults, *[d for d in args.kw_defaults if d is not None]], node)
+        scope = Scope("lambda", node)
+        for name in _param_names(args):
+            scope.names[name] = UNKNOWN
+        ctx.scopes.append(scope)
+        ctx.functions.append(node)
+        self.visit_all([node.body], node)
+        ctx.functions.pop()
+        ctx.scopes.pop()
+
+    def _class(self, node: ast.ClassDef) -> None:
+        ctx = self.ctx
+        self.visit_all([*node.decorator_list, *node.bases, *node.keywords], node)
+        ctx.bind(node.name, UNKNOWN)
+        scope = Scope("class", node)
+        ctx.class_scopes[id(node)] = scope
+        ctx.scopes.append(scope)
+        self.visit_all(node.body, node)
+        ctx.scopes.pop()
+
+    def _import(self, node: ast.Import | ast.ImportFrom) -> None:
+        for name, binding in import_bindings(node):
+            self.ctx.bind(name, binding)
+
+    def _assign(self, node: ast.Assign) -> None:
+        self.visit_all([node.value], node)
+        self.visit_all(node.targets, node)
+        binding = self.ctx.binding_of(node.value)
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                self.ctx.bind(target.id, binding)
+            else:
+                for name in target_names(target):
+                    self.ctx.bind(name, UNKNOWN)
+
+    def _annassign(self, node: ast.AnnAssign) -> None:
+        self.visit_all([node.annotation, node.value] if node.value else [node.annotation], node)
+        self.visit_all([node.target], node)
+        if isinstance(node.target, ast.Name):
+            self.ctx.bind(node.target.id, self.ctx.binding_of(node.value) if node.value else UNKNOWN)
+
+    def _augassign(self, node: ast.AugAssign) -> None:
+        self.generic(node)
+        if isinstance(node.target, ast.Name):
+            self.ctx.bind(node.target.id, UNKNOWN)
+
+    def _namedexpr(self, node: ast.NamedExpr) -> None:
+        self.visit_all([node.value], node)
+        self.ctx.bind(node.target.id, self.ctx.binding_of(node.value))
+
+    def _for(self, node: ast.For | ast.AsyncFor) -> None:
+        self.visit_all([node.iter], node)
+        for name in target_names(node.target):
+            self.ctx.bind(name, UNKNOWN)
+        self.visit_all([node.target, *node.body, *node.orelse], node)
+
+    def _with(self, node: ast.With | ast.AsyncWith) -> None:
+        ctx = self.ctx
+        ctx.parents.append(node)
+        for item in node.items:
+            self.visit(item.context_expr)
+            if item.optional_vars is not None:
+                self.visit(item.optional_vars)
+                if isinstance(item.optional_vars, ast.Name):
+                    resolved = ctx.resolve(item.context_expr)
+                    ctx.bind(item.optional_vars.id, resolved or UNKNOWN)
+                else:
+                    for name in target_names(item.optional_vars):
+                        ctx.bind(name, UNKNOWN)
+        for stmt in node.body:
+            self.visit(stmt)
+        ctx.parents.pop()
+
+    def _except(self, node: ast.ExceptHandler) -> None:
+        if node.name:
+            self.ctx.bind(node.name, UNKNOWN)
+        self.generic(node)
+
+    def _comprehension(self, node: ast.AST) -> None:
+        ctx = self.ctx
+        ctx.parents.append(node)
+        ctx.scopes.append(Scope("comprehension", node))
+        for gen in node.generators:  # type: ignore[attr-defined]
+            self.visit(gen.iter)
+            for name in target_names(gen.target):
+                ctx.bind(name, UNKNOWN)
+            for cond in gen.ifs:
+                self.visit(cond)
+        if isinstance(node, ast.DictComp):
+            self.visit(node.key)
+            self.visit(node.value)
+        else:
+            self.visit(node.elt)  # type: ignore[attr-defined]
+        ctx.scopes.pop()
+        ctx.parents.pop()
+
+
+def _param_names(args: ast.arguments) -> list[str]:
+    names = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+    if args.vararg:
+        names.append(args.vararg.arg)
+    if args.kwarg:
+        names.append(args.kwarg.arg)
+    return names

@@ -1,0 +1,1 @@
+"""LLM rules: one module per rule."""

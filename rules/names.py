@@ -1,0 +1,81 @@
+"""Qualified-name resolution over scopes, built during the engine's single walk.
+
+A binding maps a local name to what it stands for:
+  - a dotted path (`import requests as r` -> "requests"; `from x import y as z` -> "x.y");
+  - an instance, spelled with "()" (`s = requests.Session()` -> "requests.Session()"),
+    remembering the constructor call so rules can read its keyword arguments;
+  - UNKNOWN (parameters, local defs, anything else) which shadows outer bindings.
+Resolution never matches text: `my_obj.get` only resolves if `my_obj` is bound to an import.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    qualname: str | None
+    origin: ast.Call | None = None
+
+
+UNKNOWN = Binding(None)
+
+
+class Scope:
+    __slots__ = ("kind", "node", "names", "parent_scopes", "_self_attrs")
+
+    def __init__(self, kind: str, node: ast.AST | None) -> None:
+        self.kind = kind  # "module" | "class" | "function" | "lambda" | "comprehension"
+        self.node = node
+        self.names: dict[str, Binding] = {}
+        self._self_attrs: dict[str, Binding] | None = None
+
+
+def import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str, Binding]]:
+    out: list[tuple[str, Binding]] = []
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                out.append((alias.asname, Binding(alias.name)))
+            else:
+                top = alias.name.split(".", 1)[0]
+                out.append((top, Binding(top)))
+        return out
+    if node.level:  # relative imports point into the user's own package: unknown here
+        for alias in node.names:
+            if alias.name != "*":
+                out.append((alias.asname or alias.name, UNKNOWN))
+        return out
+    module = node.module or ""
+    for alias in node.names:
+        if alias.name == "*":
+            continue
+        out.append((alias.asname or alias.name, Binding(f"{module}.{alias.name}")))
+    return out
+
+
+def target_names(target: ast.expr) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        names: list[str] = []
+        for elt in target.elts:
+            names.extend(target_names(elt))
+        return names
+    if isinstance(target, ast.Starred):
+        return target_names(target.value)
+    return []
+
+
+def dotted(expr: ast.expr) -> list[str] | None:
+    """`a.b.c` -> ["a", "b", "c"]; None when the chain does not start at a Name."""
+    parts: list[str] = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if isinstance(expr, ast.Name):
+        parts.append(expr.id)
+        parts.reverse()
+        return parts
+    return None

@@ -1,0 +1,1 @@
+"""RES rules: one module per rule."""

@@ -1,0 +1,1 @@
+"""SEC rules: one module per rule."""

@@ -1,0 +1,1 @@
+"""resilint's front ends: the command line and the language server."""
