@@ -118,36 +118,28 @@ class FileContext:
         cls_scope = self.enclosing_class_scope()
         if cls_scope is None:
             return {}
-        if cls_scope._self_attrs is None:
-            cls_scope._self_attrs = self._scan_self_attrs(cls_scope)
-        return cls_scope._self_attrs
+        attrs = cls_scope._self_attrs or {}
+        if not attrs:
+            return cls_scope.names
+        return {**cls_scope.names, **attrs}
 
-    def _scan_self_attrs(self, cls_scope: Scope) -> dict[str, Binding]:
-        attrs: dict[str, Binding] = {k: v for k, v in cls_scope.names.items()}
-        outer = self.scopes[:-2]
-        cls = cls_scope.node
-        assert isinstance(cls, ast.ClassDef)
-        for item in cls.body:
-            if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            args = item.args.posonlyargs + item.args.args
-            if not args:
-                continue
-            me = args[0].arg
-            for node in ast.walk(item):
-                if isinstance(node, ast.Assign):
-                    targets, value = node.targets, node.value
-                elif isinstance(node, ast.AnnAssign) and node.value is not None:
-                    targets, value = [node.target], node.value
-                else:
-                    continue
-                for t in targets:
-                    if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == me:
-                        new = self.binding_of(value, outer)
-                        old = attrs.get(t.attr)
-                        # Two different assignments: we cannot tell which one is live.
-                        attrs[t.attr] = new if old is None or old == new else UNKNOWN
-        return attrs
+    def self_target(self, target: ast.expr) -> str | None:
+        """`attr` when `target` is `self.attr` inside a method, else None."""
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and self._is_self(target.value.id):
+            return target.attr
+        return None
+
+    def record_self_attr(self, attr: str, binding: Binding) -> None:
+        """`self.attr = value` seen in a method (methods are walked in source order, so
+        `__init__`'s assignments are known to the methods after it)."""
+        cls_scope = self.enclosing_class_scope()
+        if cls_scope is None:
+            return
+        if cls_scope._self_attrs is None:
+            cls_scope._self_attrs = {}
+        old = cls_scope._self_attrs.get(attr)
+        # Two different assignments: we cannot tell which one is live.
+        cls_scope._self_attrs[attr] = binding if old is None or old == binding else UNKNOWN
 
     # ----- findings -----------------------------------------------------------------
     def span_of(self, node: ast.AST) -> Span:

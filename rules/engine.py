@@ -262,6 +262,10 @@ class Walker:
         for target in node.targets:
             if isinstance(target, ast.Name):
                 self.ctx.bind(target.id, binding)
+            elif isinstance(target, ast.Attribute):
+                attr = self.ctx.self_target(target)
+                if attr is not None:
+                    self.ctx.record_self_attr(attr, binding)
             else:
                 for name in target_names(target):
                     self.ctx.bind(name, UNKNOWN)
@@ -269,8 +273,11 @@ class Walker:
     def _annassign(self, node: ast.AnnAssign) -> None:
         self.visit_all([node.annotation, node.value] if node.value else [node.annotation], node)
         self.visit_all([node.target], node)
+        binding = self.ctx.binding_of(node.value) if node.value else UNKNOWN
         if isinstance(node.target, ast.Name):
-            self.ctx.bind(node.target.id, self.ctx.binding_of(node.value) if node.value else UNKNOWN)
+            self.ctx.bind(node.target.id, binding)
+        elif node.value is not None and (attr := self.ctx.self_target(node.target)) is not None:
+            self.ctx.record_self_attr(attr, binding)
 
     def _augassign(self, node: ast.AugAssign) -> None:
         self.generic(node)

@@ -1,0 +1,1 @@
+"""A small order-processing service used to demonstrate resilint."""

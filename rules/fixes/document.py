@@ -1,0 +1,264 @@
+"""One file's text as libcst sees it, for computing fixes (never on the diagnostics path).
+
+`FixDocument(text, path, settings)` parses lazily (one parse per distinct text, cached),
+finds the libcst node behind a finding's span (`node_at`, `call_at`), and turns a rewritten
+module back into minimal text edits (`edits_from`, `fix`, `replace`).
+
+Positions: findings come from `ast` converted to 0-based lines and 0-based *character*
+columns; libcst's `PositionProvider` is 1-based lines, 0-based character columns, and like
+`ast` it excludes the parentheses around an expression, so the two agree exactly.
+"""
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+
+from ..model import Applicability, Edit, Fix, Span
+
+if TYPE_CHECKING:
+    from ..settings import FileSettings
+
+N = TypeVar("N", bound=cst.CSTNode)
+
+# Lines exactly as the tokenizer (and `rules.source.split_lines`) sees them, ends kept.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def lines_keepends(text: str) -> list[str]:
+    return _LINE.findall(text)
+
+
+def line_starts(text: str) -> list[int]:
+    """Offset of the first character of each line (a final empty line included)."""
+    starts = [0]
+    for line in lines_keepends(text):
+        starts.append(starts[-1] + len(line))
+    if starts[-1] == len(text) and text and text[-1] not in "\r\n":
+        starts.pop()  # the last line has no newline: no line after it
+    return starts
+
+
+def offset_of(starts: list[int], text: str, line: int, col: int) -> int:
+    if line < 0 or line >= len(starts):
+        raise ValueError(f"line {line} out of range (0..{len(starts) - 1})")
+    start = starts[line]
+    end = starts[line + 1] if line + 1 < len(starts) else len(text)
+    # the line's content ends before its newline
+    content_end = end
+    while content_end > start and text[content_end - 1] in "\r\n":
+        content_end -= 1
+    if col < 0 or start + col > content_end:
+        raise ValueError(f"column {col} out of range on line {line}")
+    return start + col
+
+
+def position_of(starts: list[int], offset: int) -> tuple[int, int]:
+    line = bisect.bisect_right(starts, offset) - 1
+    return line, offset - starts[line]
+
+
+@dataclass
+class _Parsed:
+    wrapper: MetadataWrapper
+    positions: dict
+    parents: dict
+    by_span: dict[Span, list[cst.CSTNode]]
+
+
+@lru_cache(maxsize=16)
+def _parse(text: str) -> _Parsed:
+    """Parse once per text; libcst trees are immutable, so sharing between documents is safe."""
+    wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+    resolved = wrapper.resolve_many([PositionProvider, ParentNodeProvider])
+    positions = resolved[PositionProvider]
+    by_span: dict[Span, list[cst.CSTNode]] = {}
+    for node, rng in positions.items():
+        span = Span(rng.start.line - 1, rng.start.column, rng.end.line - 1, rng.end.column)
+        by_span.setdefault(span, []).append(node)
+    return _Parsed(wrapper, positions, resolved[ParentNodeProvider], by_span)
+
+
+class FixDocument:
+    """A file being fixed: its text, path and settings, and (lazily) its libcst tree."""
+
+    def __init__(self, text: str, path: str = "<stdin>", settings: "FileSettings | None" = None) -> None:
+        self.text = text
+        self.path = path
+        if settings is None:
+            from ..settings import FileSettings
+
+            settings = FileSettings.default()
+        self.settings = settings
+
+    @property
+    def options(self):
+        """The pydantic `Options` (`timeouts.default`, `retry.attempts`, ...)."""
+        return self.settings.options
+
+    # ----- the tree ------------------------------------------------------------------
+    @cached_property
+    def _parsed(self) -> _Parsed:
+        return _parse(self.text)
+
+    @property
+    def module(self) -> cst.Module:
+        """The parsed module. Raises `libcst.ParserSyntaxError` when libcst cannot parse it."""
+        return self._parsed.wrapper.module
+
+    @cached_property
+    def parses(self) -> bool:
+        try:
+            self._parsed
+        except (cst.ParserSyntaxError, RecursionError, ValueError):
+            return False
+        return True
+
+    def span_of(self, node: cst.CSTNode) -> Span:
+        rng = self._parsed.positions[node]
+        return Span(rng.start.line - 1, rng.start.column, rng.end.line - 1, rng.end.column)
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self._parsed.parents.get(node)
+
+    def ancestors(self, node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+        parent = self.parent(node)
+        while parent is not None:
+            yield parent
+            parent = self.parent(parent)
+
+    def code_for(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    def node_at(self, span: Span, kind: type[N] | tuple[type, ...] | None = None) -> N | None:
+        """The innermost node (of `kind`, when given) whose range is exactly `span`."""
+        nodes = self._parsed.by_span.get(span, [])
+        best = None
+        best_depth = -1
+        for node in nodes:
+            if kind is not None and not isinstance(node, kind):
+                continue
+            depth = sum(1 for _ in self.ancestors(node))
+            if depth > best_depth:
+                best, best_depth = node, depth
+        return best  # type: ignore[return-value]
+
+    def call_at(self, span: Span) -> cst.Call | None:
+        """The call a finding points at: its span is the call itself or its callee."""
+        call = self.node_at(span, cst.Call)
+        if call is not None:
+            return call
+        callee = self.node_at(span, cst.BaseExpression)
+        if callee is None:
+            return None
+        parent = self.parent(callee)
+        if isinstance(parent, cst.Call) and parent.func is callee:
+            return parent
+        return None
+
+    def decorator_at(self, span: Span) -> cst.Decorator | None:
+        """The decorator whose expression (what follows `@`, as `ast` reports it) is `span`."""
+        expr = self.node_at(span, cst.BaseExpression)
+        while expr is not None:
+            parent = self.parent(expr)
+            if isinstance(parent, cst.Decorator):
+                return parent
+            if isinstance(parent, cst.Call) and parent.func is expr:
+                expr = parent
+                continue
+            return None
+        return None
+
+    def enclosing(self, node: cst.CSTNode, kind: type[N] | tuple[type, ...]) -> N | None:
+        for anc in self.ancestors(node):
+            if isinstance(anc, kind):
+                return anc  # type: ignore[return-value]
+        return None
+
+    # ----- from a new tree to edits ----------------------------------------------------
+    def edits_from(self, new_code: str) -> tuple[Edit, ...]:
+        return edits_between(self.text, new_code)
+
+    def fix(self, message: str, applicability: Applicability, new_code: str) -> Fix | None:
+        edits = self.edits_from(new_code)
+        return Fix(message, applicability, edits) if edits else None
+
+    def replace(
+        self,
+        node: cst.CSTNode,
+        build: cst.CSTNode | Callable[..., cst.CSTNode],
+        message: str,
+        applicability: Applicability,
+        imports: Sequence[tuple[str, str | None]] = (),
+    ) -> Fix | None:
+        """Replace `node` and add the imports the replacement needs.
+
+        `imports` are `(module, name)` pairs for `ensure_import`; `build` is the new node, or a
+        callable that receives the local expression text of each import (in order) and returns
+        the new node, e.g. `lambda stop: add_keyword(call, "stop", f"{stop}(3)")`.
+        """
+        from .imports import ensure_import
+
+        module = self.module
+        names: list[str] = []
+        for mod, name in imports:
+            module, expr = ensure_import(module, mod, name)
+            names.append(expr)
+        new_node = build(*names) if callable(build) and not isinstance(build, cst.CSTNode) else build
+        new_module = module.deep_replace(node, new_node)  # type: ignore[arg-type]
+        assert isinstance(new_module, cst.Module)
+        return self.fix(message, applicability, new_module.code)
+
+
+def edits_between(old: str, new: str) -> tuple[Edit, ...]:
+    """Minimal edits turning `old` into `new`: changed line blocks, trimmed to what changed."""
+    if old == new:
+        return ()
+    old_lines = lines_keepends(old)
+    new_lines = lines_keepends(new)
+    starts = line_starts(old)
+    old_offsets = [0]
+    for line in old_lines:
+        old_offsets.append(old_offsets[-1] + len(line))
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    edits: list[Edit] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        a = "".join(old_lines[i1:i2])
+        b = "".join(new_lines[j1:j2])
+        prefix = _common_prefix(a, b)
+        suffix = _common_suffix(a[prefix:], b[prefix:])
+        start = old_offsets[i1] + prefix
+        end = old_offsets[i1] + len(a) - suffix
+        new_text = b[prefix:len(b) - suffix]
+        line, col = position_of(starts, start)
+        end_line, end_col = position_of(starts, end)
+        edits.append(Edit(Span(line, col, end_line, end_col), new_text))
+    return tuple(edits)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    if 0 < i and a[i - 1] == "\r" and (a[i:i + 1] == "\n" or b[i:i + 1] == "\n"):
+        i -= 1  # never split a \r\n pair
+    return i
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[len(a) - 1 - i] == b[len(b) - 1 - i]:
+        i += 1
+    if 0 < i and a[len(a) - i] == "\n" and (a[len(a) - i - 1:len(a) - i] == "\r" or b[len(b) - i - 1:len(b) - i] == "\r"):
+        i -= 1
+    return i

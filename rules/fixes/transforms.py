@@ -1,0 +1,372 @@
+"""Reusable libcst rewrites for fixes; each returns a new node and keeps the code's layout.
+
+Arguments are inserted the way a person would: `f(a)` → `f(a, timeout=10)`; a trailing
+comma stays trailing; in a call laid out one argument per line the new argument gets its own
+line with the same indentation; comments stay on the line (and with the argument) they were
+on. The same list logic serves `from x import (a, b)` (see `insert_element`).
+
+The `*_fix` helpers at the bottom bundle "find the node behind the finding, rewrite it, add
+imports, diff" so that a rule's `make_fix` is a few lines (docs/fixes.md).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence, TypeVar
+
+import libcst as cst
+
+from ..model import Applicability, Finding, Fix
+
+if TYPE_CHECKING:
+    from .document import FixDocument
+
+E = TypeVar("E", cst.Arg, cst.ImportAlias)
+
+_SPACE = cst.SimpleWhitespace(" ")
+_COMPREHENSIONS = (cst.GeneratorExp, cst.ListComp, cst.SetComp, cst.DictComp)
+_NONE = cst.SimpleWhitespace("")
+
+
+# ----- values ------------------------------------------------------------------------------
+def number(value: float | int) -> str:
+    """Render a configured number as code: 10.0 → `10`, 2.5 → `2.5`."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value)
+
+
+def expr(value: str | cst.BaseExpression) -> cst.BaseExpression:
+    return cst.parse_expression(value) if isinstance(value, str) else value
+
+
+def replace_code(node: cst.BaseExpression, code: str) -> cst.BaseExpression:
+    """A new expression from `code`, keeping the parentheses around the old one."""
+    new = cst.parse_expression(code)
+    lpar = getattr(node, "lpar", ())
+    if lpar:
+        new = new.with_changes(lpar=lpar, rpar=node.rpar)  # type: ignore[attr-defined]
+    return new
+
+
+# ----- comma-separated lists ------------------------------------------------------------------
+def _clean_pw(ws: cst.ParenthesizedWhitespace) -> cst.ParenthesizedWhitespace:
+    """The same line break and indentation, without the comment or blank lines."""
+    return ws.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
+
+
+def _separator(elements: Sequence[E], k: int, opening: cst.BaseParenthesizableWhitespace) -> cst.Comma:
+    """The comma (and line break) this list puts between two elements."""
+    n = len(elements)
+    candidates = [elements[i] for i in (k - 1, n - 2, *range(n - 2)) if 0 <= i < n - 1]
+    for el in candidates:
+        comma = el.comma
+        if isinstance(comma, cst.Comma):
+            ws = comma.whitespace_after
+            if isinstance(ws, cst.ParenthesizedWhitespace):
+                return comma.with_changes(whitespace_after=_clean_pw(ws))
+            return comma
+    if isinstance(opening, cst.ParenthesizedWhitespace):
+        return cst.Comma(whitespace_after=_clean_pw(opening))
+    return cst.Comma(whitespace_after=_SPACE)
+
+
+def insert_element(
+    elements: Sequence[E],
+    k: int,
+    new: E,
+    opening: cst.BaseParenthesizableWhitespace,
+    closing: cst.BaseParenthesizableWhitespace | None = None,
+) -> tuple[list[E], cst.BaseParenthesizableWhitespace | None]:
+    """Insert `new` at index `k` of a comma-separated list, in the list's own layout.
+
+    `opening` is the whitespace after `(`; `closing` is the whitespace before `)` when it is
+    held outside the elements (`ImportFrom.rpar`); for call arguments it is None (the last
+    argument's `whitespace_after_arg` holds it). Returns the new list and the new closing.
+    """
+    items = list(elements)
+    n = len(items)
+    if n == 0:
+        return [new.with_changes(comma=cst.MaybeSentinel.DEFAULT)], closing
+    sep = _separator(items, k, opening)
+    if k < n:
+        items.insert(k, new.with_changes(comma=sep))
+        return items, closing
+    last = items[-1]
+    is_arg = isinstance(last, cst.Arg)
+    if isinstance(last.comma, cst.Comma):  # trailing comma: it stays the last thing
+        old = last.comma
+        ws = old.whitespace_after
+        if isinstance(ws, cst.ParenthesizedWhitespace) and isinstance(sep.whitespace_after, cst.ParenthesizedWhitespace):
+            kept = sep.with_changes(
+                whitespace_before=old.whitespace_before,
+                whitespace_after=sep.whitespace_after.with_changes(first_line=ws.first_line),
+            )
+            trailing = old.with_changes(whitespace_before=_NONE, whitespace_after=ws.with_changes(first_line=cst.TrailingWhitespace()))
+        else:
+            kept, trailing = sep, old
+        items[-1] = last.with_changes(comma=kept)
+        items.append(new.with_changes(comma=trailing))
+        return items, closing
+    # no trailing comma: the whitespace before `)` moves behind the new element
+    before_close = last.whitespace_after_arg if is_arg else closing  # type: ignore[union-attr]
+    if isinstance(before_close, cst.ParenthesizedWhitespace) and isinstance(sep.whitespace_after, cst.ParenthesizedWhitespace):
+        kept = sep.with_changes(whitespace_after=sep.whitespace_after.with_changes(first_line=before_close.first_line))
+        new_close: cst.BaseParenthesizableWhitespace | None = before_close.with_changes(first_line=cst.TrailingWhitespace())
+    else:
+        kept, new_close = sep, before_close
+    if is_arg:
+        items[-1] = last.with_changes(comma=kept, whitespace_after_arg=_NONE)
+        items.append(new.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=new_close or _NONE))
+        return items, closing
+    items[-1] = last.with_changes(comma=kept)
+    items.append(new.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+    return items, new_close
+
+
+def remove_element(
+    elements: Sequence[E], i: int, closing: cst.BaseParenthesizableWhitespace | None = None
+) -> tuple[list[E], cst.BaseParenthesizableWhitespace | None]:
+    items = list(elements)
+    removed = items.pop(i)
+    if i < len(items) or not items:
+        return items, closing
+    # the removed element was the last one: its predecessor becomes last
+    prev = items[-1]
+    prev_comma = prev.comma
+    if isinstance(removed.comma, cst.Comma):  # keep the trailing comma and the layout before `)`
+        ws = removed.comma.whitespace_after
+        if isinstance(prev_comma, cst.Comma) and isinstance(prev_comma.whitespace_after, cst.ParenthesizedWhitespace) and isinstance(ws, cst.ParenthesizedWhitespace):
+            ws = ws.with_changes(first_line=prev_comma.whitespace_after.first_line)
+        items[-1] = prev.with_changes(comma=removed.comma.with_changes(whitespace_after=ws))
+        return items, closing
+    if isinstance(removed, cst.Arg):
+        items[-1] = prev.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=removed.whitespace_after_arg)
+    else:
+        items[-1] = prev.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return items, closing
+
+
+# ----- call arguments -------------------------------------------------------------------------
+def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def add_keyword(call: cst.Call, name: str, value: str | cst.BaseExpression) -> cst.Call:
+    """`f(a)` → `f(a, name=value)`; placed before a `**kwargs`, in the call's layout."""
+    args = list(call.args)
+    if len(args) == 1 and isinstance(args[0].value, cst.GeneratorExp) and not args[0].value.lpar:
+        gen = args[0].value  # `f(x for x in y)` needs parentheses once it has a second argument
+        args[0] = args[0].with_changes(value=gen.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]))
+    k = next((i for i, a in enumerate(args) if a.star == "**"), len(args))
+    new = cst.Arg(
+        value=expr(value),
+        keyword=cst.Name(name),
+        equal=cst.AssignEqual(whitespace_before=_NONE, whitespace_after=_NONE),
+    )
+    items, _ = insert_element(args, k, new, call.whitespace_before_args)
+    return call.with_changes(args=items)
+
+
+def replace_keyword_value(call: cst.Call, name: str, value: str | cst.BaseExpression) -> cst.Call:
+    arg = keyword_arg(call, name)
+    if arg is None:
+        raise KeyError(name)
+    new_value = replace_code(arg.value, value) if isinstance(value, str) else value
+    return call.with_changes(args=[a.with_changes(value=new_value) if a is arg else a for a in call.args])
+
+
+def set_keyword(call: cst.Call, name: str, value: str | cst.BaseExpression) -> cst.Call:
+    """Replace the keyword's value when present, add it otherwise."""
+    if keyword_arg(call, name) is not None:
+        return replace_keyword_value(call, name, value)
+    return add_keyword(call, name, value)
+
+
+def remove_keyword(call: cst.Call, name: str) -> cst.Call:
+    arg = keyword_arg(call, name)
+    if arg is None:
+        return call
+    items, _ = remove_element(call.args, list(call.args).index(arg))
+    if not items:
+        return call.with_changes(args=(), whitespace_before_args=_NONE)
+    return call.with_changes(args=items)
+
+
+def rename_callee(call: cst.Call, new: str) -> cst.Call:
+    """`yaml.load(x)` → `yaml.safe_load(x)` with `new="safe_load"` (a plain name renames the
+    last part of the callee); a dotted `new` replaces the whole callee expression."""
+    func = call.func
+    if "." not in new:
+        if isinstance(func, cst.Attribute):
+            return call.with_changes(func=func.with_changes(attr=cst.Name(new)))
+        if isinstance(func, cst.Name):
+            return call.with_changes(func=func.with_changes(value=new))
+    return call.with_changes(func=replace_code(func, new))  # type: ignore[arg-type]
+
+
+def to_thread(call: cst.Call, to_thread_expr: str = "asyncio.to_thread") -> cst.Await:
+    """`f(a, k=1)` → `await asyncio.to_thread(f, a, k=1)`."""
+    func_arg = cst.Arg(value=call.func.with_changes(lpar=(), rpar=()) if isinstance(call.func, (cst.Name, cst.Attribute)) else call.func)
+    items, _ = insert_element(call.args, 0, func_arg, call.whitespace_before_args)
+    inner = call.with_changes(func=cst.parse_expression(to_thread_expr), args=items, lpar=(), rpar=())
+    return cst.Await(expression=inner, lpar=call.lpar, rpar=call.rpar)
+
+
+def awaited(node: cst.BaseExpression, code: str) -> cst.Await:
+    """`time.sleep(x)` → `await asyncio.sleep(x)` with `code="asyncio.sleep"` (callee swapped)."""
+    if isinstance(node, cst.Call):
+        inner: cst.BaseExpression = node.with_changes(func=cst.parse_expression(code), lpar=(), rpar=())
+    else:
+        inner = cst.parse_expression(code)
+    return cst.Await(expression=inner, lpar=getattr(node, "lpar", ()), rpar=getattr(node, "rpar", ()))
+
+
+# ----- decorators -----------------------------------------------------------------------------
+def decorator_add_keyword(decorator: cst.Decorator, name: str, value: str | cst.BaseExpression) -> cst.Decorator:
+    """`@retry` / `@retry()` / `@retry(x=1)` → the same with `name=value` added."""
+    dec = decorator.decorator
+    if isinstance(dec, cst.Call):
+        return decorator.with_changes(decorator=add_keyword(dec, name, value))
+    return decorator.with_changes(decorator=add_keyword(cst.Call(func=dec), name, value))
+
+
+def decorator_set_keyword(decorator: cst.Decorator, name: str, value: str | cst.BaseExpression) -> cst.Decorator:
+    dec = decorator.decorator
+    if isinstance(dec, cst.Call):
+        return decorator.with_changes(decorator=set_keyword(dec, name, value))
+    return decorator_add_keyword(decorator, name, value)
+
+
+def add_decorator(node: cst.FunctionDef | cst.ClassDef, code: str, *, outermost: bool = False) -> cst.FunctionDef | cst.ClassDef:
+    """Add `@code` closest to the `def` (or on top with `outermost=True`)."""
+    new = cst.Decorator(decorator=cst.parse_expression(code))
+    decorators = list(node.decorators)
+    if outermost and decorators:
+        new = new.with_changes(leading_lines=decorators[0].leading_lines)
+        decorators[0] = decorators[0].with_changes(leading_lines=())
+        decorators.insert(0, new)
+    elif outermost or not decorators:
+        decorators.insert(0 if outermost else len(decorators), new)
+    else:
+        decorators.append(new)
+    return node.with_changes(decorators=decorators)
+
+
+# ----- one-call fixes for the common shapes (a rule's make_fix is then a few lines) -----------
+def call_fix(
+    finding: Finding,
+    doc: "FixDocument",
+    rewrite,
+    message: str,
+    applicability: Applicability,
+    imports: Sequence[tuple[str, str | None]] = (),
+) -> Fix | None:
+    """Rewrite the call behind `finding` (its span is the call or its callee).
+
+    `rewrite(call, *import_exprs)` returns the replacement node; `imports` are
+    `(module, name)` pairs added with `ensure_import`, whose local spellings are passed on.
+    """
+    call = doc.call_at(finding.span)
+    if call is None:
+        return None
+    return doc.replace(call, lambda *names: rewrite(call, *names), message, applicability, imports)
+
+
+def keyword_fix(
+    finding: Finding,
+    doc: "FixDocument",
+    name: str,
+    value: str,
+    applicability: Applicability,
+    message: str | None = None,
+    imports: Sequence[tuple[str, str | None]] = (),
+) -> Fix | None:
+    """Add `name=value` to the call behind the finding, or replace that keyword's value.
+
+    `value` may use `{0}`, `{1}`… for the local spelling of each import, e.g.
+    `keyword_fix(f, doc, "stop", "{0}(3)", "unsafe", imports=[("tenacity", "stop_after_attempt")])`.
+    """
+    def rewrite(call: cst.Call, *names: str) -> cst.Call:
+        return set_keyword(call, name, value.format(*names))
+
+    title = message or f"Set `{name}={value.format(*[n or m for m, n in imports])}`"
+    return call_fix(finding, doc, rewrite, title, applicability, imports)
+
+
+def keyword_value_fix(
+    finding: Finding, doc: "FixDocument", value: str, applicability: Applicability, message: str | None = None
+) -> Fix | None:
+    """Replace the value of the keyword argument the finding covers (`timeout=None` → `timeout=10`)."""
+    arg = doc.node_at(finding.span, cst.Arg)
+    if arg is None or arg.keyword is None:
+        return None
+    new_value = replace_code(arg.value, value)
+    return doc.replace(arg, arg.with_changes(value=new_value), message or f"Set `{arg.keyword.value}={value}`", applicability)
+
+
+def decorator_keyword_fix(
+    finding: Finding,
+    doc: "FixDocument",
+    name: str,
+    value: str,
+    applicability: Applicability,
+    message: str | None = None,
+    imports: Sequence[tuple[str, str | None]] = (),
+) -> Fix | None:
+    """Add `name=value` to the decorator the finding covers (`@retry` → `@retry(name=value)`)."""
+    decorator = doc.decorator_at(finding.span)
+    if decorator is None:
+        return None
+    title = message or f"Add `{name}={value.format(*[n or m for m, n in imports])}`"
+    return doc.replace(
+        decorator,
+        lambda *names: decorator_set_keyword(decorator, name, value.format(*names)),
+        title,
+        applicability,
+        imports,
+    )
+
+
+def callee_rename_fix(
+    finding: Finding, doc: "FixDocument", new: str, applicability: Applicability, message: str | None = None
+) -> Fix | None:
+    """Rename the callee of the call behind the finding (`yaml.load` → `yaml.safe_load`)."""
+    return call_fix(finding, doc, lambda call: rename_callee(call, new), message or f"Use `{new}`", applicability)
+
+
+def await_fix(
+    finding: Finding,
+    doc: "FixDocument",
+    module: str,
+    name: str,
+    applicability: Applicability,
+    message: str | None = None,
+    *,
+    thread: bool = False,
+) -> Fix | None:
+    """`time.sleep(x)` → `await asyncio.sleep(x)` (`module="asyncio", name="sleep"`), or with
+    `thread=True`: `f(a)` → `await asyncio.to_thread(f, a)` (`name="to_thread"`).
+
+    Only offered inside an `async def` whose call is not already awaited.
+    """
+    call = doc.call_at(finding.span)
+    if call is None or isinstance(doc.parent(call), cst.Await):
+        return None
+    fn = doc.enclosing(call, (cst.FunctionDef, cst.Lambda, *_COMPREHENSIONS))
+    if not isinstance(fn, cst.FunctionDef) or fn.asynchronous is None:
+        return None
+    parent = doc.parent(call)
+    # `f().x`, `f()[0]`, `f()()`: `await` binds looser than these, so parenthesize.
+    tight = (
+        (isinstance(parent, (cst.Attribute, cst.Subscript)) and parent.value is call)
+        or (isinstance(parent, cst.Call) and parent.func is call)
+    ) and not call.lpar
+
+    def rewrite(c: cst.Call, local: str) -> cst.Await:
+        node = to_thread(c, local) if thread else awaited(c, local)
+        return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]) if tight else node
+
+    title = message or (f"Run in a thread with `await {module}.{name}(...)`" if thread else f"Use `await {module}.{name}(...)`")
+    return call_fix(finding, doc, rewrite, title, applicability, [(module, name)])

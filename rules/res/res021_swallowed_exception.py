@@ -1,0 +1,163 @@
+"""RES021 swallowed-exception."""
+from __future__ import annotations
+
+import ast
+
+from ..model import Rule, Severity, Span
+
+_BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
+_EMPTY_BUILTINS = frozenset(
+    {"builtins.list", "builtins.dict", "builtins.set", "builtins.tuple", "builtins.frozenset", "builtins.str", "builtins.bytes"}
+)
+
+
+class SwallowedException(Rule):
+    code = "RES021"
+    name = "swallowed-exception"
+    message = "`{clause}` swallows every error without logging or re-raising: failures vanish without a trace"
+    severity = Severity.WARNING
+    refs = ("H1", "P10", "T§10")
+    fix_applicability = "unsafe"
+    fix_title = "Log the exception with `logger.exception(...)`"
+
+    docs = """
+## What it does
+Checks for broad exception handlers — bare `except:`, `except Exception`,
+`except BaseException`, or a tuple that contains one of them (`except (ValueError, Exception)`)
+— whose body only does `pass`, `...`, `continue`, `break`, `return`, or returns a constant or
+an empty literal (`return None`, `return False`, `return []`, `return {}`): no logging call
+and no re-raise.
+
+## Why is this bad?
+Such a handler turns every failure — a timeout, a bug such as `TypeError`, even
+`KeyboardInterrupt` for a bare `except:` — into silence. Nothing reaches the logs or the
+metrics, callers get a default value that looks like success, and an outage becomes a
+mystery to debug (guide: H1 make failure visible, P10 observability; fault-tolerance
+rules §10). Narrow handlers (`except KeyError: pass`) and handlers that log or raise are not
+flagged.
+
+## Example
+```python
+import json
+
+def load_settings(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except Exception:
+        return {}
+```
+
+## Use instead
+```python
+import json
+import logging
+
+logger = logging.getLogger(__name__)
+
+def load_settings(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except FileNotFoundError:
+        return {}
+    except Exception:
+        logger.exception("cannot read settings from %s", path)
+        raise
+```
+
+## Fix safety
+The fix adds `logger.exception(...)` at the top of the handler (adding `import logging` and a
+module-level `logger = logging.getLogger(__name__)` when missing) and keeps the existing
+body; a variant replaces the body with logging plus a bare `raise`. It is **unsafe**: the
+logging variant changes log output, and the re-raise variant changes control flow for every
+caller.
+
+## References
+- [Python tutorial: Handling exceptions](https://docs.python.org/3/tutorial/errors.html#handling-exceptions)
+- [logging.Logger.exception](https://docs.python.org/3/library/logging.html#logging.Logger.exception)
+- Guide: H1, P10; fault-tolerance rules §10
+"""
+
+    valid = (
+        "try:\n    x = 1\nexcept KeyError:\n    pass\n",
+        "import logging\ntry:\n    x = 1\nexcept Exception:\n    logging.exception('x')\n",
+        "try:\n    x = 1\nexcept Exception:\n    raise\n",
+        "try:\n    x = 1\nexcept Exception as e:\n    raise RuntimeError('x') from e\n",
+        "try:\n    x = 1\nexcept Exception:\n    x = None\n",
+        "class Exception(Exception):\n    pass\ntry:\n    x = 1\nexcept Exception:\n    pass\n",
+        "import requests\ntry:\n    x = 1\nexcept (requests.Timeout, requests.ConnectionError):\n    pass\n",
+        "def f(d):\n    try:\n        return d['k']\n    except Exception as e:\n        return str(e)\n",
+    )
+    invalid = (
+        "try:\n    x = 1\nexcept:\n    pass\n",
+        "try:\n    x = 1\nexcept Exception:\n    ...\n",
+        "def f():\n    try:\n        return 1\n    except BaseException:\n        return None\n",
+        "for i in range(3):\n    try:\n        x = 1\n    except Exception as exc:\n        continue\n",
+        "def f():\n    try:\n        return [1]\n    except (ValueError, Exception):\n        return []\n",
+        "import builtins\ntry:\n    x = 1\nexcept builtins.Exception:\n    pass\n",
+        "def f():\n    try:\n        return 1\n    except Exception:\n        return -1\n",
+    )
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if not node.body or not all(self._is_silent(stmt) for stmt in node.body):
+            return
+        if node.type is not None and not self._is_broad(node.type):
+            return
+        span = self._clause_span(node)
+        clause = "except:" if node.type is None else f"except {ast.unparse(node.type)}"
+        self.report(span, clause=clause)
+
+    # ----- what counts -------------------------------------------------------------------
+    def _is_broad(self, expr: ast.expr) -> bool:
+        if isinstance(expr, ast.Tuple):
+            return any(self._is_broad(e) for e in expr.elts)
+        return self.ctx.qualname(expr) in _BROAD
+
+    def _is_silent(self, stmt: ast.stmt) -> bool:
+        if isinstance(stmt, (ast.Pass, ast.Continue, ast.Break)):
+            return True
+        if isinstance(stmt, ast.Expr):
+            return isinstance(stmt.value, ast.Constant)  # `...` or a string used as a comment
+        if isinstance(stmt, ast.Return):
+            return stmt.value is None or self._is_constant(stmt.value)
+        return False
+
+    def _is_constant(self, expr: ast.expr) -> bool:
+        if isinstance(expr, ast.Constant):
+            return True
+        if isinstance(expr, ast.UnaryOp) and isinstance(expr.operand, ast.Constant):
+            return True
+        if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+            return not expr.elts
+        if isinstance(expr, ast.Dict):
+            return not expr.keys
+        if isinstance(expr, ast.Call) and not expr.args and not expr.keywords:
+            return self.ctx.qualname(expr.func) in _EMPTY_BUILTINS
+        return False
+
+    # ----- range: `except ...:` up to the colon -------------------------------------
+    def _clause_span(self, node: ast.ExceptHandler) -> Span:
+        ctx = self.ctx
+        index = ctx.index
+        line = node.lineno - 1
+        col = index.byte_to_char(line, node.col_offset)
+        if node.type is not None:
+            end_line = (node.type.end_lineno or node.type.lineno) - 1
+            end_col = index.byte_to_char(end_line, node.type.end_col_offset or 0)
+        else:
+            end_line = line
+            end_col = col + len("except")
+        # Scan forward (past `)`, `as name`, spaces, line continuations) to the colon.
+        lines = index.lines
+        scan_line, scan_col = end_line, end_col
+        limit = min(len(lines), end_line + 5)
+        while scan_line < limit:
+            text = lines[scan_line]
+            pos = text.find(":", scan_col)
+            hash_pos = text.find("#", scan_col)
+            if pos != -1 and (hash_pos == -1 or pos < hash_pos):
+                return Span(line, col, scan_line, pos + 1)
+            scan_line += 1
+            scan_col = 0
+        return Span(line, col, end_line, end_col)

@@ -1,0 +1,109 @@
+"""RES030 blocking-call-in-async."""
+from __future__ import annotations
+
+import ast
+
+from ..model import Rule, Severity
+from ..names import Binding
+from ._http import BLOCKING_CALLS
+
+
+class BlockingCallInAsync(Rule):
+    code = "RES030"
+    name = "blocking-call-in-async"
+    message = (
+        "`{callee}` blocks the event loop inside `async def`: every other task on the loop "
+        "stalls until it returns"
+    )
+    severity = Severity.WARNING
+    refs = ("P4", "P5", "C4")
+    fix_applicability = "unsafe"
+    fix_title = "{fix}"
+    callees = BLOCKING_CALLS
+
+    docs = """
+## What it does
+Checks for synchronous, blocking calls made directly inside an `async def`: `requests`
+functions and building or using a `requests.Session`, `urllib.request.urlopen`, `time.sleep`,
+`subprocess.run/call/check_call/check_output`, `socket.create_connection`,
+`psycopg2.connect`, module-level `httpx.get/post/...` and the methods of a sync
+`httpx.Client`.
+
+## Why is this bad?
+An event loop runs one thing at a time. A blocking call inside a coroutine freezes the whole
+loop: every other request, heartbeat and timeout on it waits until the call returns, so one
+slow dependency turns into latency for every user of the process (guide: P4 and P5, isolate
+and bound slow work; C4 blocked event loop → every request slow). A call made inside a nested
+sync `def` or a `lambda`, or handed (not called) to `asyncio.to_thread`/`run_in_executor`,
+runs in a worker thread and is not flagged.
+
+## Example
+```python
+import time
+
+import requests
+
+async def refresh(url):
+    time.sleep(1)
+    return requests.get(url, timeout=5).json()
+```
+
+## Use instead
+```python
+import asyncio
+
+import httpx
+
+async def refresh(url):
+    await asyncio.sleep(1)
+    async with httpx.AsyncClient(timeout=5) as client:
+        return (await client.get(url)).json()
+```
+or, to keep a sync library, `await asyncio.to_thread(requests.get, url, timeout=5)`.
+
+## Fix safety
+The fix replaces `time.sleep(x)` with `await asyncio.sleep(x)` and wraps other calls as
+`await asyncio.to_thread(func, *args, **kwargs)` (adding `import asyncio` if missing). It is
+**unsafe**: the call then runs in a worker thread (thread-safety of the callee, context
+variables and cancellation behave differently) and other tasks run while it waits.
+
+## References
+- [asyncio: Running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)
+- [asyncio.to_thread](https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread)
+- Guide: P4, P5, C4
+"""
+
+    valid = (
+        "import time\ndef wait():\n    time.sleep(1)\n",
+        "import asyncio\nasync def wait():\n    await asyncio.sleep(1)\n",
+        "import asyncio, requests\nasync def f(u):\n    return await asyncio.to_thread(requests.get, u, timeout=5)\n",
+        "import asyncio, requests\nasync def f(u):\n    loop = asyncio.get_running_loop()\n"
+        "    return await loop.run_in_executor(None, lambda: requests.get(u, timeout=5))\n",
+        "import time\nasync def f():\n    def work():\n        time.sleep(1)\n    return work\n",
+        "import httpx\nasync def f(u):\n    async with httpx.AsyncClient() as c:\n        return await c.get(u)\n",
+        "class Session:\n    def get(self, u): ...\nasync def f(u):\n    return Session().get(u)\n",
+        "async def f(sleep):\n    sleep(1)\n",
+    )
+    invalid = (
+        "import time\nasync def f():\n    time.sleep(1)\n",
+        "import requests as r\nasync def f(u):\n    return r.get(u, timeout=5)\n",
+        "from time import sleep as pause\nasync def f():\n    pause(0.5)\n",
+        "import requests\nasync def f(u):\n    with requests.Session() as s:\n        return s.get(u, timeout=5)\n",
+        "import httpx\nasync def f(u):\n    return httpx.post(u, json={})\n",
+        "import httpx\nasync def f(u):\n    with httpx.Client() as c:\n        return c.get(u)\n",
+        "import subprocess\nasync def f():\n    subprocess.run(['ls'], timeout=5)\n",
+        "import requests\nclass A:\n    def __init__(self):\n        self.s = requests.Session()\n"
+        "    async def go(self, u):\n        return self.s.get(u, timeout=5)\n",
+        "from urllib.request import urlopen\nasync def f(u):\n    return urlopen(u, timeout=5)\n",
+    )
+
+    def check_call(self, call: ast.Call, callee: Binding) -> None:
+        if not self.ctx.in_async_function():
+            return
+        name = callee.qualname
+        assert name is not None
+        if name == "time.sleep":
+            fix = "Replace with `await asyncio.sleep(...)`"
+        else:
+            fix = "Wrap in `await asyncio.to_thread(...)`"
+        self.report(call.func, callee=name.replace("()", ""), fix=fix)

@@ -1,0 +1,258 @@
+"""RES032 unbounded-fan-out."""
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ..model import Rule, Severity
+from ..names import Binding
+from ._async import GATHER, SEMAPHORES
+
+_SEMAPHORE_INSTANCES = frozenset(f"{s}()" for s in SEMAPHORES)
+_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_FIXED_WRAPPERS = frozenset({"builtins.enumerate", "builtins.zip", "builtins.reversed", "builtins.sorted"})
+_MAX_NODES = 20000  # bound on any sub-walk
+
+
+def _walk(node: ast.AST) -> Iterator[ast.AST]:
+    """`ast.walk` with a size bound (sub-walks of one function only)."""
+    count = 0
+    for child in ast.walk(node):
+        count += 1
+        if count > _MAX_NODES:
+            return
+        yield child
+
+
+def _looks_like_semaphore_name(name: str) -> bool:
+    lower = name.lower()
+    return "semaphore" in lower or lower in ("sem", "limiter") or lower.endswith(("_sem", "_limiter"))
+
+
+class UnboundedFanOut(Rule):
+    code = "RES032"
+    name = "unbounded-fan-out"
+    message = (
+        "`{callee}` runs one awaitable per item with no `Semaphore`: a large input starts them "
+        "all at once and overloads the dependency"
+    )
+    severity = Severity.INFO
+    refs = ("P5", "H6")
+    fix_applicability = "unsafe"
+    fix_title = "Limit concurrency with an `asyncio.Semaphore`"
+    callees = GATHER
+
+    docs = """
+## What it does
+Checks for `asyncio.gather(*...)` over a variable number of awaitables — a comprehension,
+`map(...)`, or a list built from a loop over a variable-length iterable, also through a local
+variable — when no `asyncio.Semaphore`/`BoundedSemaphore` (or anyio/trio limiter) is created
+or used in the enclosing function or in the helper the comprehension calls.
+
+## Why is this bad?
+`gather` starts everything at once. With 10 items that is fine; with 10 000 it opens
+10 000 sockets, exhausts the connection pool and file descriptors, trips the dependency's
+rate limit and turns a batch job into an outage (guide: P5 bound every resource, H6 limit
+concurrency at every hop). A fixed number of awaitables (`gather(a(), b())`, or a
+comprehension over a literal tuple) is not flagged.
+
+## Example
+```python
+import asyncio
+
+async def fetch_all(client, urls):
+    return await asyncio.gather(*(client.get(u) for u in urls))
+```
+
+## Use instead
+```python
+import asyncio
+
+async def fetch_all(client, urls, limit=20):
+    semaphore = asyncio.Semaphore(limit)
+
+    async def fetch(u):
+        async with semaphore:
+            return await client.get(u)
+
+    return await asyncio.gather(*(fetch(u) for u in urls))
+```
+
+## Fix safety
+The fix creates an `asyncio.Semaphore(<limit>)` in the function and wraps each awaitable in a
+small helper that holds it. It is **unsafe**: the work is now spread over time (lower peak
+concurrency, longer total duration), which changes timing for callers.
+
+## References
+- [asyncio.gather](https://docs.python.org/3/library/asyncio-task.html#asyncio.gather)
+- [asyncio.Semaphore](https://docs.python.org/3/library/asyncio-sync.html#asyncio.Semaphore)
+- Guide: P5, H6
+"""
+
+    valid = (
+        "import asyncio\nasync def f(a, b):\n    return await asyncio.gather(a(), b())\n",
+        "import asyncio\nasync def f(c):\n    return await asyncio.gather(*(c.get(u) for u in ('a', 'b')))\n",
+        "import asyncio\nasync def f(c, urls):\n    sem = asyncio.Semaphore(10)\n"
+        "    async def one(u):\n        async with sem:\n            return await c.get(u)\n"
+        "    return await asyncio.gather(*(one(u) for u in urls))\n",
+        "import asyncio\nfrom asyncio import BoundedSemaphore as BS\nLIMIT = BS(5)\n"
+        "async def one(c, u):\n    async with LIMIT:\n        return await c.get(u)\n"
+        "async def f(c, urls):\n    return await asyncio.gather(*[one(c, u) for u in urls])\n",
+        "import asyncio\nasync def f(coros):\n    return await asyncio.gather(*coros)\n",
+        "import asyncio\nasync def f(c):\n    return await asyncio.gather(*[c.get(i) for i in range(3)])\n",
+        "def gather(*a): ...\nasync def f(c, urls):\n    return gather(*[c.get(u) for u in urls])\n",
+    )
+    invalid = (
+        "import asyncio\nasync def f(c, urls):\n    return await asyncio.gather(*(c.get(u) for u in urls))\n",
+        "import asyncio as aio\nasync def f(c, urls):\n    return await aio.gather(*[c.get(u) for u in urls])\n",
+        "from asyncio import gather as all_of\nasync def f(c, urls):\n    return await all_of(*map(c.get, urls))\n",
+        "import asyncio\nasync def f(c, urls):\n    tasks = [c.get(u) for u in urls]\n"
+        "    return await asyncio.gather(*tasks)\n",
+        "import asyncio\nasync def f(c, urls):\n    tasks = []\n    for u in urls:\n"
+        "        tasks.append(asyncio.create_task(c.get(u)))\n    return await asyncio.gather(*tasks)\n",
+        "import asyncio\nclass A:\n    async def f(self, urls):\n"
+        "        return await asyncio.gather(*(self.one(u) for u in urls))\n"
+        "    async def one(self, u):\n        return u\n",
+    )
+
+    def check_call(self, call: ast.Call, callee: Binding) -> None:
+        starred = [a.value for a in call.args if isinstance(a, ast.Starred)]
+        if not starred:
+            return
+        function = self.ctx.function
+        variable = [v for v in starred if self._variable_length(v, function, 0)]
+        if not variable:
+            return
+        if self._bounded(function, variable):
+            return
+        self.report(call.func, callee=(callee.qualname or "asyncio.gather"))
+
+    # ----- is the number of awaitables variable? -----------------------------------------
+    def _fixed_iterable(self, expr: ast.expr) -> bool:
+        if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
+            return not any(isinstance(e, ast.Starred) for e in expr.elts)
+        if isinstance(expr, ast.Dict):
+            return None not in expr.keys
+        if isinstance(expr, ast.Constant):
+            return True
+        if isinstance(expr, ast.Call):
+            name = self.ctx.qualname(expr.func)
+            if name == "builtins.range":
+                return all(isinstance(a, ast.Constant) for a in expr.args)
+            if name in _FIXED_WRAPPERS:
+                return bool(expr.args) and all(self._fixed_iterable(a) for a in expr.args)
+        return False
+
+    def _variable_length(self, expr: ast.expr, function: ast.AST | None, depth: int) -> bool:
+        if depth > 3:
+            return False
+        if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            return any(not self._fixed_iterable(g.iter) for g in expr.generators)
+        if isinstance(expr, ast.Call):
+            name = self.ctx.qualname(expr.func)
+            if name == "builtins.map":
+                return len(expr.args) >= 2 and any(not self._fixed_iterable(a) for a in expr.args[1:])
+            if name in ("builtins.list", "builtins.tuple") and len(expr.args) == 1:
+                return self._variable_length(expr.args[0], function, depth + 1)
+            return False
+        if isinstance(expr, ast.Name) and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return self._local_list_is_variable(expr.id, function, depth)
+        return False
+
+    def _local_list_is_variable(self, name: str, function: ast.AST, depth: int) -> bool:
+        """`name` is built in this function from a comprehension, or appended to in a loop."""
+        empty_list = False
+        for node in _walk(function):
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                value = node.value
+                if isinstance(value, ast.List) and not value.elts:
+                    empty_list = True
+                elif self._variable_length(value, function, depth + 1):
+                    return True
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+                if isinstance(node.value, ast.List) and not node.value.elts:
+                    empty_list = True
+                elif node.value is not None and self._variable_length(node.value, function, depth + 1):
+                    return True
+        if not empty_list:
+            return False
+        for loop in _walk(function):
+            if isinstance(loop, (ast.For, ast.AsyncFor)):
+                if self._fixed_iterable(loop.iter):
+                    continue
+            elif not isinstance(loop, ast.While):
+                continue
+            for node in _walk(loop):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("append", "extend", "add")
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == name
+                ):
+                    return True
+        return False
+
+    # ----- is there a semaphore? ------------------------------------------------------------
+    def _bounded(self, function: ast.AST | None, starred: list[ast.expr]) -> bool:
+        if function is None:
+            return any(
+                b.qualname in _SEMAPHORE_INSTANCES for b in self.ctx.module_scope.names.values()
+            )
+        if self._uses_semaphore(function):
+            return True
+        for helper in self._helpers(starred, function):
+            if self._uses_semaphore(helper):
+                return True
+        return False
+
+    def _uses_semaphore(self, root: ast.AST) -> bool:
+        ctx = self.ctx
+        for node in _walk(root):
+            if isinstance(node, ast.Call):
+                if ctx.qualname(node.func) in SEMAPHORES:
+                    return True
+            elif isinstance(node, ast.Name):
+                if _looks_like_semaphore_name(node.id) or ctx.qualname(node) in _SEMAPHORE_INSTANCES:
+                    return True
+            elif isinstance(node, ast.Attribute):
+                if _looks_like_semaphore_name(node.attr):
+                    return True
+                if isinstance(node.value, ast.Name) and ctx.qualname(node) in _SEMAPHORE_INSTANCES:
+                    return True
+            elif isinstance(node, ast.arg) and _looks_like_semaphore_name(node.arg):
+                return True
+        return False
+
+    def _helpers(self, starred: list[ast.expr], function: ast.AST) -> list[ast.AST]:
+        """Defs in this module (or methods of this class) called to build the awaitables."""
+        names: set[str] = set()
+        methods: set[str] = set()
+        for expr in starred:
+            for node in _walk(expr):
+                if not isinstance(node, ast.Call):
+                    continue
+                func = node.func
+                if isinstance(func, ast.Name):
+                    names.add(func.id)
+                elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                    if func.value.id in ("self", "cls"):
+                        methods.add(func.attr)
+            for node in _walk(expr):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    names.add(node.id)  # map(helper, items)
+        if not names and not methods:
+            return []
+        found: list[ast.AST] = []
+        defs = (ast.FunctionDef, ast.AsyncFunctionDef)
+        for stmt in self.ctx.tree.body:
+            if isinstance(stmt, defs) and stmt.name in names:
+                found.append(stmt)
+        if methods:
+            cls_scope = self.ctx.enclosing_class_scope()
+            cls = cls_scope.node if cls_scope is not None else None
+            if isinstance(cls, ast.ClassDef):
+                for stmt in cls.body:
+                    if isinstance(stmt, defs) and stmt.name in methods:
+                        found.append(stmt)
+        return found

@@ -1,0 +1,331 @@
+"""Diagnostics: debounced analysis off the event loop, push and pull, workspace diagnostics.
+
+One single-thread executor per server runs every analysis, so the event loop keeps
+answering requests. Each run is for one (document, version); a result is applied only if
+that version is still the document's current one, so version N is never published after
+N+1 arrived. Work queued for a version that is already stale is skipped before it starts.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from resilint.rules.config import DEFAULT_EXCLUDES, ConfigError, load_config
+from resilint.rules.engine import AnalysisResult, analyze
+from resilint.rules.settings import FileSettings
+
+from .convert import config_error_diagnostic, to_diagnostic
+from .documents import PYTHON_SUFFIXES, Document, uri_to_path
+from .session import Session
+
+try:  # statement-level reuse for fast edits, when the core provides it
+    from resilint.rules.incremental import IncrementalAnalyzer  # type: ignore
+except ImportError:  # pragma: no cover - depends on the core's progress
+    IncrementalAnalyzer = None
+
+if TYPE_CHECKING:
+    from pygls.lsp.server import LanguageServer
+
+log = logging.getLogger("resilint.server")
+
+
+def run_analysis(doc: Document | None, text: str, path: str, settings: FileSettings) -> AnalysisResult:
+    """The one call into the core (runs on the analysis thread)."""
+    if IncrementalAnalyzer is not None and doc is not None:
+        key = id(settings)
+        if doc.analyzer is None or doc.analyzer_key != key:
+            doc.analyzer = IncrementalAnalyzer(path, settings)
+            doc.analyzer_key = key
+        return doc.analyzer.update(text)
+    return analyze(text, path, settings)
+
+
+class Diagnostics:
+    def __init__(self, server: "LanguageServer", session: Session) -> None:
+        self.server = server
+        self.session = session
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="resilint-analysis")
+        self._result_counter = 0
+
+    # ---- scheduling ----
+    def schedule(self, doc: Document, immediate: bool = False) -> None:
+        """(Re)start the debounce timer for `doc` (push clients only)."""
+        if self.session.pull_diagnostics:
+            return
+        if doc.pending is not None:
+            doc.pending.cancel()
+        delay = 0.0 if immediate else self.session.settings_for_path(doc.path).debounce / 1000
+        doc.pending = asyncio.get_running_loop().create_task(self._debounced(doc, doc.version, delay))
+
+    async def _debounced(self, doc: Document, version: int, delay: float) -> None:
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if doc.closed or doc.version != version:
+            return
+        await self.analysis_for(doc, version)
+
+    async def ensure_current(self, doc: Document) -> None:
+        """Wait until the document's current version is analysed (pull requests)."""
+        for _ in range(50):
+            version = doc.version
+            if doc.closed or doc.analyzed_version == version:
+                return
+            await self.analysis_for(doc, version)
+
+    async def analysis_for(self, doc: Document, version: int) -> None:
+        inflight = doc.inflight
+        if inflight is not None and inflight[0] == version and not inflight[1].done():
+            fut = inflight[1]
+        else:
+            fut = asyncio.get_running_loop().create_task(self._run(doc, version))
+            doc.inflight = (version, fut)
+        await asyncio.shield(fut)
+
+    async def _run(self, doc: Document, version: int) -> None:
+        session = self.session
+        editor = session.settings_for_path(doc.path)
+        resolved = session.resolve(doc)
+        self._report_config_error(resolved.config.source, resolved.error)
+        skip = self._skip_reason(doc, editor, resolved)
+        if skip is not None:
+            doc.findings, doc.syntax = [], None
+            self._finish(doc, version, None)
+            return
+        text, path = doc.text, str(doc.path) if doc.path else doc.uri
+        settings = resolved.settings
+
+        def work() -> tuple[AnalysisResult, float] | None:
+            if doc.closed or doc.version != version:
+                return None  # stale before it started
+            t0 = time.perf_counter()
+            result = run_analysis(doc, text, path, settings)
+            return result, (time.perf_counter() - t0) * 1000
+
+        loop = asyncio.get_running_loop()
+        try:
+            outcome = await loop.run_in_executor(self.executor, work)
+        except Exception:
+            log.exception("analysis of %s failed", doc.uri)
+            return
+        if outcome is None or doc.closed or doc.version != version:
+            return  # a newer version arrived: drop this result
+        result, ms = outcome
+        doc.last_ms = ms
+        doc.analyses += 1
+        if result.syntax_error is not None:
+            # Typing stays calm: keep the last good findings (moved through the edits).
+            doc.syntax = result.syntax_error
+        else:
+            doc.findings, doc.syntax = result.findings, None
+        for message in result.internal_errors:
+            log.warning("%s: %s", doc.uri, message)
+        log.debug("analysed %s v%s in %.1f ms (%d findings)", doc.uri, version, ms, len(result.findings))
+        self._finish(doc, version, ms)
+
+    def _skip_reason(self, doc: Document, editor, resolved) -> str | None:
+        reason = None
+        if not editor.enable:
+            reason = "disabled by the `enable` setting"
+        elif not doc.is_python():
+            reason = f"not a Python document (languageId {doc.language_id!r})"
+        elif len(doc.text) > editor.max_file_size or len(doc.text.encode("utf-8", "surrogatepass")) > editor.max_file_size:
+            reason = f"larger than maxFileSize ({editor.max_file_size} bytes)"
+        elif doc.path is not None and resolved.config.is_excluded(doc.path):
+            reason = "excluded by the configuration"
+        if reason != doc.skip_logged:
+            if reason is not None:
+                log.info("skipping %s: %s", doc.uri, reason)
+            doc.skip_logged = reason
+        doc.skipped = reason
+        return reason
+
+    def _finish(self, doc: Document, version: int, ms: float | None) -> None:
+        doc.analyzed_version = version
+        diagnostics = self.lsp_diagnostics(doc)
+        fingerprint = hashlib.sha1(repr([
+            (d.code, d.message, d.range.start.line, d.range.start.character,
+             d.range.end.line, d.range.end.character, d.severity) for d in diagnostics
+        ]).encode()).hexdigest()
+        if fingerprint != doc.fingerprint or not doc.result_id:
+            self._result_counter += 1
+            doc.result_id = f"{self._result_counter}"
+            doc.fingerprint = fingerprint
+        doc._diagnostics = diagnostics  # type: ignore[attr-defined]
+        if not self.session.pull_diagnostics:
+            self.server.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=diagnostics, version=version)
+            )
+
+    def lsp_diagnostics(self, doc: Document) -> list[types.Diagnostic]:
+        findings = list(doc.findings)
+        if doc.syntax is not None:
+            findings.append(doc.syntax)
+        findings.sort(key=lambda f: f.sort_key())
+        lines, enc = doc.lines, self.session.encoding
+        return [to_diagnostic(f, lines, enc, doc.uri, doc.path) for f in findings]
+
+    def clear(self, doc: Document) -> None:
+        if doc.pending is not None:
+            doc.pending.cancel()
+        if not self.session.pull_diagnostics:
+            self.server.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=[]))
+
+    def reanalyse_all(self) -> None:
+        """After a settings or config-file change."""
+        for doc in list(self.session.documents.values()):
+            doc.analyzed_version = None
+            doc.fingerprint = None
+            if not self.session.pull_diagnostics:
+                self.schedule(doc, immediate=True)
+        if self.session.pull_diagnostics and self.session.diagnostic_refresh:
+            self.server.workspace_diagnostic_refresh(None)
+
+    # ---- configuration problems ----
+    def _report_config_error(self, source: Path | None, error: ConfigError | None) -> None:
+        session = self.session
+        if source is None:
+            return
+        uri = source.resolve().as_uri()
+        previous = session.config_errors.get(uri)
+        if error is None:
+            if previous is not None:
+                del session.config_errors[uri]
+                self.server.text_document_publish_diagnostics(
+                    types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+            return
+        if previous is not None and str(previous) == str(error):
+            return
+        session.config_errors[uri] = error
+        try:
+            lines = source.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            lines = []
+        self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri,
+            diagnostics=[config_error_diagnostic(error.line, error.message, error.key, lines, session.encoding)],
+        ))
+        message = f"resilint: invalid configuration, using defaults: {error}"
+        log.error("%s", message)
+        self.server.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=message))
+
+    def recheck_config_files(self) -> None:
+        """Clear or refresh pyproject.toml diagnostics after the files changed."""
+        for uri in list(self.session.config_errors):
+            path = uri_to_path(uri)
+            if path is None:
+                continue
+            try:
+                load_config(path)
+            except ConfigError as exc:
+                self._report_config_error(path, exc)
+            else:
+                self._report_config_error(path, None)
+
+    # ---- pull ----
+    async def document_report(self, params: types.DocumentDiagnosticParams) -> Any:
+        doc = self.session.documents.get(params.text_document.uri)
+        if doc is None:
+            return types.RelatedFullDocumentDiagnosticReport(items=[], result_id=None)
+        await self.ensure_current(doc)
+        if params.previous_result_id and params.previous_result_id == doc.result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=doc.result_id)
+        return types.RelatedFullDocumentDiagnosticReport(
+            items=getattr(doc, "_diagnostics", []), result_id=doc.result_id)
+
+    async def workspace_report(self, params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
+        session = self.session
+        previous = {p.uri: p.value for p in params.previous_result_ids}
+        items: list[Any] = []
+        open_paths = set()
+        for doc in list(session.documents.values()):
+            await self.ensure_current(doc)
+            if doc.path is not None:
+                open_paths.add(doc.path.resolve())
+            if previous.get(doc.uri) == doc.result_id:
+                items.append(types.WorkspaceUnchangedDocumentDiagnosticReport(
+                    uri=doc.uri, result_id=doc.result_id, version=doc.version))
+            else:
+                items.append(types.WorkspaceFullDocumentDiagnosticReport(
+                    uri=doc.uri, items=getattr(doc, "_diagnostics", []),
+                    result_id=doc.result_id, version=doc.version))
+        files = await asyncio.get_running_loop().run_in_executor(
+            self.executor, self._workspace_files, open_paths)
+        for path, resolved, editor in files:
+            uri = path.as_uri()
+            self._report_config_error(resolved.config.source, resolved.error)
+            stat = path.stat()
+            result_id = f"{stat.st_mtime_ns}-{stat.st_size}-{session.generation}"
+            if previous.get(uri) == result_id:
+                items.append(types.WorkspaceUnchangedDocumentDiagnosticReport(
+                    uri=uri, result_id=result_id, version=None))
+                continue
+            diagnostics = await asyncio.get_running_loop().run_in_executor(
+                self.executor, self._disk_diagnostics, path, resolved.settings, editor.max_file_size)
+            items.append(types.WorkspaceFullDocumentDiagnosticReport(
+                uri=uri, items=diagnostics, result_id=result_id, version=None))
+        return types.WorkspaceDiagnosticReport(items=items)
+
+    def _workspace_files(self, open_paths: set[Path]) -> list[tuple[Path, Any, Any]]:
+        session = self.session
+        out = []
+        seen: set[Path] = set()
+        for folder in session.folders:
+            if folder.path is None or not folder.path.is_dir():
+                continue
+            editor = folder.settings or session.base_settings()
+            if not editor.enable:
+                continue
+            for dirpath, dirnames, filenames in os.walk(folder.path):
+                dirnames[:] = sorted(d for d in dirnames if d not in DEFAULT_EXCLUDES)
+                for name in sorted(filenames):
+                    if not name.endswith(PYTHON_SUFFIXES):
+                        continue
+                    path = (Path(dirpath) / name).resolve()
+                    if path in seen or path in open_paths:
+                        continue
+                    seen.add(path)
+                    resolved = session.configs.resolve(path, session.settings_for_path(path), folder.path)
+                    if resolved.config.is_excluded(path):
+                        continue
+                    out.append((path, resolved, session.settings_for_path(path)))
+        return out
+
+    def _disk_diagnostics(self, path: Path, settings: FileSettings, max_size: int) -> list[types.Diagnostic]:
+        try:
+            if path.stat().st_size > max_size:
+                log.info("skipping %s: larger than maxFileSize (%d bytes)", path, max_size)
+                return []
+            data = path.read_bytes()
+        except OSError as exc:
+            log.warning("cannot read %s: %s", path, exc)
+            return []
+        result = run_analysis(None, data, str(path), settings)
+        from resilint.rules.source import decode_source, split_lines
+
+        try:
+            lines = split_lines(decode_source(data))
+        except (UnicodeDecodeError, SyntaxError, LookupError):
+            lines = []
+        return [to_diagnostic(f, lines, self.session.encoding, path.as_uri(), path) for f in result.findings]
+
+
+def register(server: "LanguageServer", diagnostics: Diagnostics) -> None:
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(identifier="resilint", inter_file_dependencies=False, workspace_diagnostics=True),
+    )
+    async def document_diagnostic(ls: "LanguageServer", params: types.DocumentDiagnosticParams):
+        return await diagnostics.document_report(params)
+
+    @server.feature(types.WORKSPACE_DIAGNOSTIC)
+    async def workspace_diagnostic(ls: "LanguageServer", params: types.WorkspaceDiagnosticParams):
+        return await diagnostics.workspace_report(params)

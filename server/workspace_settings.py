@@ -1,0 +1,211 @@
+"""Editor settings (`resilint` section) and how they combine with pyproject.toml.
+
+Sources, lowest to highest: built-in defaults (and the RESILINT_DEBOUNCE_MS environment
+variable) < `initializationOptions` < `workspace/configuration` (global scope) <
+`workspace/configuration` (the workspace folder's scope).
+
+Lint options (select, ignore, severity, timeouts...) then meet the `[tool.resilint]` table
+that applies to the file, according to `configurationPreference`:
+
+- ``filesystemFirst`` (default): keys set in pyproject.toml win; editor values fill only the
+  keys the file does not set (so CI and the editor agree wherever the project decided).
+- ``editorFirst``: editor values win over pyproject.toml key by key.
+- ``filesystemOnly``: editor lint options are ignored (server options still apply).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from resilint.rules.config import (
+    ConfigError,
+    ProjectConfig,
+    find_pyproject,
+    load_config,
+    validate_options,
+)
+from resilint.rules.settings import FileSettings, Options
+
+log = logging.getLogger("resilint.server")
+
+PREFERENCES = ("filesystemFirst", "editorFirst", "filesystemOnly")
+LOG_LEVELS = ("error", "warning", "info", "debug", "trace")
+# Nested tables whose own keys are option names (normalised); others hold codes or globs.
+_NESTED_OPTION_TABLES = ("timeouts", "retry", "breaker")
+_SERVER_KEYS = {
+    "enable": "enable",
+    "debounce": "debounce",
+    "log-level": "log_level",
+    "max-file-size": "max_file_size",
+    "configuration-preference": "configuration_preference",
+    "configuration": "configuration",
+}
+
+
+def _kebab(key: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"-\1", key).replace("_", "-").lower()
+
+
+def _default_debounce() -> int:
+    try:
+        return max(0, int(os.environ.get("RESILINT_DEBOUNCE_MS", "100")))
+    except ValueError:
+        return 100
+
+
+@dataclass(frozen=True)
+class EditorSettings:
+    enable: bool = True
+    debounce: int = field(default_factory=_default_debounce)  # milliseconds
+    log_level: str = "info"
+    max_file_size: int = 1_000_000  # bytes (UTF-8)
+    configuration_preference: str = "filesystemFirst"
+    configuration: str | None = None  # explicit pyproject.toml path
+    #: Lint options in pyproject spelling (kebab-case), each one validated.
+    lint: dict[str, Any] = field(default_factory=dict)
+    #: Problems found while reading the settings (shown once to the user).
+    errors: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "enable": self.enable,
+            "debounce": self.debounce,
+            "logLevel": self.log_level,
+            "maxFileSize": self.max_file_size,
+            "configurationPreference": self.configuration_preference,
+            "configuration": self.configuration,
+            "lint": self.lint,
+        }
+
+    def lint_key(self) -> tuple:
+        return (self.configuration_preference, self.configuration, repr(sorted(self.lint.items())))
+
+
+def _unwrap(raw: Any) -> dict[str, Any]:
+    """Accept `{...}`, `{"settings": {...}}` and `{"resilint": {...}}` shapes."""
+    if not isinstance(raw, dict):
+        return {}
+    for key in ("resilint", "settings", "globalSettings"):
+        if isinstance(raw.get(key), dict) and len(raw) == 1:
+            return raw[key]
+    return raw
+
+
+def parse_settings(raw: Any, base: EditorSettings | None = None) -> EditorSettings:
+    """Layer `raw` (an editor JSON object) over `base`; bad values are reported, not fatal."""
+    base = base or EditorSettings()
+    values = {
+        "enable": base.enable,
+        "debounce": base.debounce,
+        "log_level": base.log_level,
+        "max_file_size": base.max_file_size,
+        "configuration_preference": base.configuration_preference,
+        "configuration": base.configuration,
+    }
+    lint = dict(base.lint)
+    errors: list[str] = []
+    data = dict(_unwrap(raw))
+    if isinstance(data.get("lint"), dict):  # ruff-style `lint.select`
+        data.update(data.pop("lint"))
+    for key, value in data.items():
+        if value is None:
+            continue
+        name = _kebab(key)
+        if name in _SERVER_KEYS:
+            attr = _SERVER_KEYS[name]
+            problem = _check_server_value(attr, value)
+            if problem:
+                errors.append(f"setting resilint.{key}: {problem}")
+                continue
+            values[attr] = value
+            continue
+        if name in _NESTED_OPTION_TABLES and isinstance(value, dict):
+            value = {_kebab(k): v for k, v in value.items()}
+        try:
+            validate_options({name: value}, "<editor settings>")
+        except ConfigError as exc:
+            errors.append(f"setting resilint.{key}: {exc.message}")
+            continue
+        lint[name] = value
+    return EditorSettings(**values, lint=lint, errors=tuple(errors))
+
+
+def _check_server_value(attr: str, value: Any) -> str | None:
+    if attr == "enable" and not isinstance(value, bool):
+        return "expected true or false"
+    if attr in ("debounce", "max_file_size") and (
+        not isinstance(value, int) or isinstance(value, bool) or value < 0
+    ):
+        return "expected a non-negative integer"
+    if attr == "log_level" and value not in LOG_LEVELS:
+        return f"expected one of {', '.join(LOG_LEVELS)}"
+    if attr == "configuration_preference" and value not in PREFERENCES:
+        return f"expected one of {', '.join(PREFERENCES)}"
+    if attr == "configuration" and not isinstance(value, str):
+        return "expected a path to a pyproject.toml"
+    return None
+
+
+@dataclass
+class Resolved:
+    """The configuration in force for one document."""
+
+    config: ProjectConfig
+    settings: FileSettings
+    error: ConfigError | None = None  # the pyproject.toml problem we fell back from
+
+
+class ConfigCache:
+    """Resolves pyproject + editor settings per file; shared by the loop and the worker."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._configs: dict[tuple, tuple[ProjectConfig, ConfigError | None]] = {}
+
+    def clear(self) -> None:
+        with self._lock:
+            self._configs.clear()
+
+    def resolve(self, path: Path | None, editor: EditorSettings, fallback_root: Path | None) -> Resolved:
+        explicit = Path(editor.configuration).expanduser() if editor.configuration else None
+        start = path if path is not None else fallback_root
+        pyproject = explicit or (find_pyproject(start) if start is not None else None)
+        root = fallback_root or (path.parent if path is not None else Path.cwd())
+        key = (pyproject, root if pyproject is None else None, editor.lint_key())
+        with self._lock:
+            cached = self._configs.get(key)
+        if cached is None:
+            cached = self._build(pyproject, root, editor)
+            with self._lock:
+                self._configs[key] = cached
+        config, error = cached
+        target = path if path is not None else config.root / "untitled.py"
+        return Resolved(config, config.settings_for(target), error)
+
+    @staticmethod
+    def _build(pyproject: Path | None, root: Path, editor: EditorSettings) -> tuple[ProjectConfig, ConfigError | None]:
+        error: ConfigError | None = None
+        if pyproject is None:
+            loaded = ProjectConfig(root, None, Options())
+        else:
+            try:
+                loaded = load_config(pyproject)
+            except ConfigError as exc:
+                error = exc
+                loaded = ProjectConfig(pyproject.parent, pyproject, Options())
+        file_opts = loaded.options.model_dump(by_alias=True, exclude_unset=True)
+        pref = editor.configuration_preference
+        if pref == "filesystemOnly" or not editor.lint:
+            return loaded, error
+        merged = {**editor.lint, **file_opts} if pref == "filesystemFirst" else {**file_opts, **editor.lint}
+        try:
+            options = validate_options(merged, "<editor settings>")
+        except ConfigError as exc:  # each key was valid alone; the mix was not
+            log.warning("editor settings ignored: %s", exc)
+            return loaded, error
+        return ProjectConfig(loaded.root, loaded.source, options), error
