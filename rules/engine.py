@@ -90,16 +90,14 @@ class Walker:
         self.callee_index: dict[str, list[Rule]] = {}
         self.broken: set[str] = set()
         for rule in rules:
-            for attr in dir(type(rule)):
-                if attr.startswith("visit_") or attr.startswith("leave_"):
-                    node_type = getattr(ast, attr[6:], None)
-                    if node_type is None:
-                        continue
-                    table = self.enter if attr.startswith("visit_") else self.leave
-                    table.setdefault(node_type, []).append((rule, getattr(rule, attr)))
+            hooks = _hooks(type(rule))
+            for node_type, attr in hooks.enter:
+                self.enter.setdefault(node_type, []).append((rule, getattr(rule, attr)))
+            for node_type, attr in hooks.leave:
+                self.leave.setdefault(node_type, []).append((rule, getattr(rule, attr)))
             for name in rule.callees:
                 self.callee_index.setdefault(name, []).append(rule)
-            if type(rule).finish is not Rule.finish:
+            if hooks.finish:
                 self.finishers.append((rule, rule.finish))
         if self.callee_index:
             self.enter.setdefault(ast.Call, []).insert(0, (None, self._dispatch_call))  # type: ignore[arg-type]
@@ -172,18 +170,21 @@ class Walker:
                 self._call(rule, handler, node)
 
     def generic(self, node: ast.AST) -> None:
+        fields = _CHILD_FIELDS.get(node.__class__)
+        if fields is None:
+            fields = _child_fields(node.__class__)
+        if not fields:
+            return
         parents = self.ctx.parents
         parents.append(node)
         visit = self.visit
-        for name in node._fields:
-            if name == "ctx":
-                continue
+        for name in fields:
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for item in value:
                     if isinstance(item, ast.AST):
                         visit(item)
-            elif isinstance(value, ast.AST):
+            elif value is not None and isinstance(value, ast.AST):
                 visit(value)
         parents.pop()
 
@@ -333,6 +334,44 @@ class Walker:
             self.visit(node.elt)  # type: ignore[attr-defined]
         ctx.scopes.pop()
         ctx.parents.pop()
+
+
+class _Hooks:
+    __slots__ = ("enter", "leave", "finish")
+
+    def __init__(self, rule_class: type[Rule]) -> None:
+        self.enter: list[tuple[type, str]] = []
+        self.leave: list[tuple[type, str]] = []
+        for attr in dir(rule_class):
+            if attr.startswith(("visit_", "leave_")):
+                node_type = getattr(ast, attr[6:], None)
+                if isinstance(node_type, type):
+                    (self.enter if attr.startswith("visit_") else self.leave).append((node_type, attr))
+        self.finish = rule_class.finish is not Rule.finish
+
+
+_HOOKS: dict[type, _Hooks] = {}
+
+
+def _hooks(rule_class: type[Rule]) -> _Hooks:
+    hooks = _HOOKS.get(rule_class)
+    if hooks is None:
+        hooks = _HOOKS[rule_class] = _Hooks(rule_class)
+    return hooks
+
+
+# Fields that can hold child nodes, per node class (never `ctx`, never plain-data fields).
+_DATA_FIELDS = {"ctx", "id", "attr", "arg", "module", "level", "kind", "is_async", "lineno", "type_comment",
+                "conversion"}
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    fields = tuple(f for f in cls._fields if f not in _DATA_FIELDS)  # type: ignore[attr-defined]
+    if cls is ast.Constant:
+        fields = ()
+    _CHILD_FIELDS[cls] = fields
+    return fields
 
 
 def _param_names(args: ast.arguments) -> list[str]:

@@ -67,7 +67,7 @@ def debug_info(session: Session, uri: str | None = None) -> dict[str, Any]:
 
 def register(server: "LanguageServer", session: Session) -> None:
     @server.command(DEBUG_INFO)
-    def _debug_info(ls: "LanguageServer", *args: Any) -> dict[str, Any]:
+    def _debug_info(ls, *args):  # no annotations: pygls evaluates them
         uri = None
         if args and isinstance(args[0], str):
             uri = args[0]

@@ -183,7 +183,6 @@ class Diagnostics:
         """After a settings or config-file change."""
         for doc in list(self.session.documents.values()):
             doc.analyzed_version = None
-            doc.fingerprint = None
             if not self.session.pull_diagnostics:
                 self.schedule(doc, immediate=True)
         if self.session.pull_diagnostics and self.session.diagnostic_refresh:

@@ -99,9 +99,10 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
             return False
         result = list(result or [])
         result += [None] * (len(items) - len(result))
+        before = [s.as_json() for s in session.all_settings()]
         session.apply_configuration(result[0], result[1:])
         show_settings_errors()
-        return True
+        return before != [s.as_json() for s in session.all_settings()]
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: LanguageServer, params: Any) -> None:
@@ -157,7 +158,9 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: LanguageServer, params: types.DidChangeConfigurationParams) -> None:
-        if not await pull_configuration(ls):
+        if session.supports_configuration:
+            await pull_configuration(ls)
+        else:
             raw = params.settings
             if isinstance(raw, dict) and "resilint" in raw:
                 raw = raw["resilint"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from testpaths import ROOT
 
 BAD = "import requests\n\n\ndef f(url):\n    return requests.get(url)\n"
 GOOD = "import requests\n\n\ndef f(url):\n    return requests.get(url, timeout=5)\n"

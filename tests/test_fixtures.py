@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import FIXTURES, SNAPSHOTS, UPDATE
+from testpaths import FIXTURES, SNAPSHOTS, UPDATE
 from resilint.rules.engine import analyze
 from resilint.rules.registry import all_rules
 from ruleharness import all_rules_settings, expectations

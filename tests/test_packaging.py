@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import sys
 
-from conftest import ROOT
+from testpaths import ROOT
 
 if sys.version_info >= (3, 11):
     import tomllib

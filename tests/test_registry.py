@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from testpaths import FIXTURES, ROOT
 from resilint.rules.docs import SECTIONS, generated_pages, sections
 from resilint.rules.registry import all_rules
 

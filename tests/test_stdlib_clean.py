@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from conftest import ROOT
+from testpaths import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 from stdlib_corpus import stdlib_files  # noqa: E402

@@ -10,6 +10,7 @@ imports, diff" so that a rule's `make_fix` is a few lines (docs/fixes.md).
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Sequence, TypeVar
 
 import libcst as cst
@@ -32,6 +33,23 @@ def number(value: float | int) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return repr(value)
+
+
+_FLOAT_INT = re.compile(r"(?<![\w.])(\d+)\.0(?![\w.])")
+_KEYWORD = re.compile(r"([A-Za-z_]\w*)=(?!=)(.*)", re.S)
+
+
+def code_numbers(text: str) -> str:
+    """`10.0` → `10` inside a code snippet (rules format settings floats with `str`)."""
+    return _FLOAT_INT.sub(r"\1", text)
+
+
+def split_keyword(text: str) -> tuple[str | None, str]:
+    """`"timeout=10.0"` → `("timeout", "10")`; `"10.0"` → `(None, "10")`."""
+    m = _KEYWORD.fullmatch(text.strip())
+    if m:
+        return m.group(1), code_numbers(m.group(2))
+    return None, code_numbers(text.strip())
 
 
 def expr(value: str | cst.BaseExpression) -> cst.BaseExpression:
@@ -274,6 +292,10 @@ def call_fix(
     return doc.replace(call, lambda *names: rewrite(call, *names), message, applicability, imports)
 
 
+def _imports_shown(value: str, imports: Sequence[tuple[str, str | None]]) -> str:
+    return value.format(*[n or m for m, n in imports])
+
+
 def keyword_fix(
     finding: Finding,
     doc: "FixDocument",
@@ -283,49 +305,57 @@ def keyword_fix(
     message: str | None = None,
     imports: Sequence[tuple[str, str | None]] = (),
 ) -> Fix | None:
-    """Add `name=value` to the call behind the finding, or replace that keyword's value.
+    """Set `name=value` on what the finding covers, whichever of the usual ranges it is:
+
+    - a keyword argument (`stop=None`): `name` replaces that argument's value when it is the
+      same keyword, else is set on the call holding it;
+    - a call or its callee (`requests.get`, `Retrying`): added, or its value replaced;
+    - a bare decorator (`@retry`): becomes `@retry(name=value)`.
 
     `value` may use `{0}`, `{1}`… for the local spelling of each import, e.g.
     `keyword_fix(f, doc, "stop", "{0}(3)", "unsafe", imports=[("tenacity", "stop_after_attempt")])`.
     """
-    def rewrite(call: cst.Call, *names: str) -> cst.Call:
-        return set_keyword(call, name, value.format(*names))
-
-    title = message or f"Set `{name}={value.format(*[n or m for m, n in imports])}`"
-    return call_fix(finding, doc, rewrite, title, applicability, imports)
-
-
-def keyword_value_fix(
-    finding: Finding, doc: "FixDocument", value: str, applicability: Applicability, message: str | None = None
-) -> Fix | None:
-    """Replace the value of the keyword argument the finding covers (`timeout=None` → `timeout=10`)."""
+    title = message or f"Set `{name}={_imports_shown(value, imports)}`"
     arg = doc.node_at(finding.span, cst.Arg)
-    if arg is None or arg.keyword is None:
+    if arg is not None and arg.keyword is not None:
+        call = doc.parent(arg)
+        if not isinstance(call, cst.Call):
+            return None
+        target: cst.CSTNode = call
+        rewrite = lambda *names: set_keyword(call, name, value.format(*names))  # noqa: E731
+    elif (call := doc.call_at(finding.span)) is not None:
+        target = call
+        rewrite = lambda *names: set_keyword(call, name, value.format(*names))  # noqa: E731
+    elif (decorator := doc.decorator_at(finding.span)) is not None:
+        target = decorator
+        rewrite = lambda *names: decorator_set_keyword(decorator, name, value.format(*names))  # noqa: E731
+    else:
         return None
-    new_value = replace_code(arg.value, value)
-    return doc.replace(arg, arg.with_changes(value=new_value), message or f"Set `{arg.keyword.value}={value}`", applicability)
+    return doc.replace(target, rewrite, title, applicability, imports)
 
 
-def decorator_keyword_fix(
+def value_fix(
     finding: Finding,
     doc: "FixDocument",
-    name: str,
     value: str,
     applicability: Applicability,
     message: str | None = None,
     imports: Sequence[tuple[str, str | None]] = (),
 ) -> Fix | None:
-    """Add `name=value` to the decorator the finding covers (`@retry` → `@retry(name=value)`)."""
-    decorator = doc.decorator_at(finding.span)
-    if decorator is None:
-        return None
-    title = message or f"Add `{name}={value.format(*[n or m for m, n in imports])}`"
+    """Replace the argument value the finding covers: a keyword (`timeout=None` → `timeout=10`)
+    or a positional value (the `None` of `urlopen(url, None, None)`)."""
+    arg = doc.node_at(finding.span, cst.Arg)
+    if arg is not None and arg.keyword is not None:
+        node: cst.BaseExpression = arg.value
+        shown = f"{arg.keyword.value}={_imports_shown(value, imports)}"
+    else:
+        found = doc.node_at(finding.span, cst.BaseExpression)
+        if found is None or not isinstance(doc.parent(found), cst.Arg):
+            return None
+        node = found
+        shown = _imports_shown(value, imports)
     return doc.replace(
-        decorator,
-        lambda *names: decorator_set_keyword(decorator, name, value.format(*names)),
-        title,
-        applicability,
-        imports,
+        node, lambda *names: replace_code(node, value.format(*names)), message or f"Use `{shown}`", applicability, imports
     )
 
 
@@ -370,3 +400,102 @@ def await_fix(
 
     title = message or (f"Run in a thread with `await {module}.{name}(...)`" if thread else f"Use `await {module}.{name}(...)`")
     return call_fix(finding, doc, rewrite, title, applicability, [(module, name)])
+
+
+def parameter_fix(
+    finding: Finding,
+    doc: "FixDocument",
+    name: str,
+    position: int | None,
+    value: str,
+    applicability: Applicability,
+    message: str | None = None,
+    imports: Sequence[tuple[str, str | None]] = (),
+) -> Fix | None:
+    """Like `keyword_fix`, but when the call passes the parameter by position (`Queue(0)`),
+    that positional value is replaced instead of adding a duplicate keyword."""
+    call = doc.call_at(finding.span)
+    if call is not None and position is not None:
+        positional = [a for a in call.args if a.keyword is None]
+        if any(a.star for a in positional[: position + 1]):
+            return None
+        if len(positional) > position and not positional[position].star:
+            node = positional[position].value
+            title = message or f"Use `{name}={_imports_shown(value, imports)}`"
+            return doc.replace(node, lambda *names: replace_code(node, value.format(*names)), title, applicability, imports)
+    return keyword_fix(finding, doc, name, value, applicability, message, imports)
+
+
+# ----- RES012: which exceptions are "transport errors" of the libraries a function calls -----
+#: top-level module called -> (module to import, attribute) exception classes worth retrying.
+TRANSPORT_ERRORS: dict[str, tuple[tuple[str, str], ...]] = {
+    "requests": (("requests", "ConnectionError"), ("requests", "Timeout")),
+    "httpx": (("httpx", "TransportError"),),
+    "aiohttp": (("aiohttp", "ClientConnectionError"), ("", "TimeoutError")),
+    "urllib": (("urllib.error", "URLError"), ("", "TimeoutError")),
+    "urllib3": (("urllib3.exceptions", "HTTPError"),),
+    "redis": (("redis", "ConnectionError"), ("redis", "TimeoutError")),
+    "psycopg": (("psycopg", "OperationalError"),),
+    "psycopg2": (("psycopg2", "OperationalError"),),
+    "openai": (("openai", "APIConnectionError"), ("openai", "APITimeoutError")),
+    "anthropic": (("anthropic", "APIConnectionError"), ("anthropic", "APITimeoutError")),
+    "botocore": (("botocore.exceptions", "ConnectionError"),),
+    "boto3": (("botocore.exceptions", "ConnectionError"),),
+}
+DEFAULT_TRANSPORT_ERRORS: tuple[tuple[str, str], ...] = (("", "ConnectionError"), ("", "TimeoutError"))
+
+
+class _Roots(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.roots: list[str] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        while isinstance(func, (cst.Attribute, cst.Call, cst.Subscript)):
+            func = func.value if not isinstance(func, cst.Call) else func.func
+        if isinstance(func, cst.Name) and func.value not in self.roots:
+            self.roots.append(func.value)
+
+
+def transport_errors(doc: "FixDocument", node: cst.CSTNode) -> list[tuple[str, str]]:
+    """The transport exceptions of the libraries called in the function `node` retries
+    (the decorated function, or the function around a `Retrying(...)` call)."""
+    from .imports import local_modules
+
+    body: cst.CSTNode | None = node if isinstance(node, cst.FunctionDef) else None
+    if body is None:
+        parent = doc.parent(node)
+        if isinstance(parent, cst.FunctionDef) and isinstance(node, cst.Decorator):
+            body = parent.body
+        else:
+            body = doc.enclosing(node, cst.FunctionDef) or doc.module
+    visitor = _Roots()
+    body.visit(visitor)
+    where = local_modules(doc.module)
+    out: list[tuple[str, str]] = []
+    for root in visitor.roots:
+        top = where.get(root, "").split(".")[0]
+        for err in TRANSPORT_ERRORS.get(top, ()):
+            if err not in out:
+                out.append(err)
+    return out or list(DEFAULT_TRANSPORT_ERRORS)
+
+
+def retry_predicate_fix(finding: Finding, doc: "FixDocument", applicability: Applicability, message: str | None = None) -> Fix | None:
+    """Add `retry=retry_if_exception_type((<transport errors>,))` to the tenacity policy the
+    finding covers (a bare `@retry`, `@retry(...)`, `Retrying(...)`)."""
+    target: cst.CSTNode | None = doc.decorator_at(finding.span) or doc.call_at(finding.span)
+    if target is None:
+        return None
+    errors = transport_errors(doc, target)
+    imports: list[tuple[str, str | None]] = [("tenacity", "retry_if_exception_type")]
+    parts = []
+    for module, attr in errors:
+        if not module:
+            parts.append(attr)
+            continue
+        if (module, None) not in imports:
+            imports.append((module, None))
+        parts.append(f"{{{imports.index((module, None))}}}.{attr}")
+    inner = parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+    return keyword_fix(finding, doc, "retry", "{0}(" + inner + ")", applicability, message, imports)

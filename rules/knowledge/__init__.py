@@ -10,7 +10,7 @@ Never imports pygls.  Public API:
   ``api_docs_with_prefix(prefix)``, ``render_api_markdown(doc, locale) -> str``
 * ``load_guide(path) -> Guide``, ``parse_guide_text(text, path)``,
   ``discover_guides(workspace_root, configured) -> list[Path]``,
-  ``clear_guide_cache()``
+  ``clear_guide_cache()``, ``resolve_in_guides(guides, ref) -> Entry | None``
 * ``escape_markdown(text, max_chars=2000) -> str``
 * ``repair_mojibake(text) -> (text, codec | None)``
 * ``generate_guide_docs(out_dir, *, write=False) -> dict[Path, str]``
@@ -32,11 +32,25 @@ from __future__ import annotations
 from .api import all_api_docs, api_doc, api_docs_with_prefix
 from .docs import generate_guide_docs, write_guide_docs
 from .encoding import repair_mojibake
-from .guides import Guide, clear_guide_cache, discover_guides, load_guide, parse_guide_text
+from .guides import (
+    Guide,
+    clear_guide_cache,
+    discover_guides,
+    load_guide,
+    parse_guide_text,
+    resolve_in_guides,
+)
 from .mdsafe import escape_markdown
 from .model import LOCALES, ApiDoc, Entry, SourceLocation
 from .render import render_api_markdown, render_entry_markdown
-from .store import all_entries, entries_of_kind, get_entry, resolve_ref, resolve_refs, split_refs
+from .store import (
+    all_entries,
+    entries_of_kind,
+    get_entry,
+    resolve_ref,
+    resolve_refs,
+    split_refs,
+)
 
 __all__ = [
     "LOCALES",
@@ -59,6 +73,7 @@ __all__ = [
     "render_api_markdown",
     "render_entry_markdown",
     "repair_mojibake",
+    "resolve_in_guides",
     "resolve_ref",
     "resolve_refs",
     "split_refs",

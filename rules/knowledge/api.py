@@ -16,7 +16,7 @@ from importlib import resources
 
 from .model import ApiDoc
 
-__all__ = ["api_doc", "all_api_docs", "api_docs_with_prefix"]
+__all__ = ["all_api_docs", "api_doc", "api_docs_with_prefix"]
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ from pathlib import Path
 from .model import FIELD_LABELS, PLAYBOOK_FIELDS, TEMPLATE_FIELDS, Entry
 from .store import all_entries, entries_of_kind, get_entry
 
-__all__ = ["generate_guide_docs", "write_guide_docs", "REGENERATE_COMMAND", "DEFAULT_DOCS_DIR"]
+__all__ = ["DEFAULT_DOCS_DIR", "REGENERATE_COMMAND", "generate_guide_docs", "write_guide_docs"]
 
 REGENERATE_COMMAND = "python -m resilint.rules.knowledge.gen_docs"
 DEFAULT_DOCS_DIR = Path(__file__).resolve().parents[2] / "docs" / "guide"

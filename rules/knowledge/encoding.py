@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["repair_mojibake", "decode_bytes", "looks_binary"]
+__all__ = ["decode_bytes", "looks_binary", "repair_mojibake"]
 
 _CANDIDATES = ("mac_roman", "cp1252")
 
@@ -53,9 +53,7 @@ def _plausible(ch: str) -> bool:
         return True
     if 0x1F000 <= cp <= 0x1FAFF:  # emoji & pictographs
         return True
-    if 0xFB00 <= cp <= 0xFB06:  # ligatures
-        return True
-    return False
+    return 0xFB00 <= cp <= 0xFB06  # ligatures
 
 
 def _repair_with(text: str, codec: str) -> tuple[str, int]:

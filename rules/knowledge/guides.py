@@ -35,23 +35,24 @@ import os
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .encoding import decode_bytes, looks_binary, repair_mojibake
 from .model import Entry, SourceLocation
 
 __all__ = [
+    "AUTO_DISCOVERY_PATTERNS",
+    "MAX_GUIDE_BYTES",
     "Guide",
+    "clear_guide_cache",
+    "discover_guides",
     "load_guide",
     "parse_guide_text",
-    "discover_guides",
-    "clear_guide_cache",
-    "MAX_GUIDE_BYTES",
-    "AUTO_DISCOVERY_PATTERNS",
-    "slugify",
     "playbook_slug",
+    "slugify",
 ]
 
 MAX_GUIDE_BYTES = 1_000_000
@@ -111,6 +112,19 @@ class Guide:
         if m:
             return self.get(f"T§{int(m.group(1))}")
         return None
+
+
+def resolve_in_guides(guides: Iterable[Guide], ref: str) -> Entry | None:
+    """First team-guide entry matching ``ref`` (ID, slug, alias) across ``guides``, in order.
+
+    Lets a hover show the team's own wording ("file:line") next to the
+    built-in entry returned by ``resolve_ref``.
+    """
+    for guide in guides:
+        hit = guide.resolve(ref)
+        if hit is not None:
+            return hit
+    return None
 
 
 # ---------------------------------------------------------------- helpers
@@ -306,7 +320,7 @@ def parse_guide_text(text: str, path: str | os.PathLike[str] = "<memory>", *, re
     guide = Guide(path=Path(path))
     try:
         _parse_into(guide, text, repair=repair)
-    except Exception as exc:  # pragma: no cover - defensive: partial guide instead of a crash
+    except Exception as exc:  # noqa: BLE001  # pragma: no cover - defensive: partial guide instead of a crash
         guide.errors.append(f"parser error: {type(exc).__name__}: {exc}")
     return guide
 
@@ -582,7 +596,10 @@ def load_guide(path: str | os.PathLike[str], *, use_cache: bool = True, max_byte
         return Guide(path=p, errors=[f"cannot stat {p}: {exc.strerror or exc}"])
     if not p.is_file():
         return Guide(path=p, errors=[f"{p} is not a regular file"])
-    key = str(p.resolve()) if use_cache else ""
+    try:
+        key = str(p.resolve()) if use_cache else ""
+    except (OSError, RuntimeError):
+        key = str(p.absolute())
     if use_cache:
         with _CACHE_LOCK:
             hit = _CACHE.get(key)
@@ -661,7 +678,7 @@ def discover_guides(workspace_root: str | os.PathLike[str], configured: Iterable
     root = Path(workspace_root).expanduser()
     try:
         real_root = root.resolve()
-    except OSError:
+    except (OSError, RuntimeError):
         return []
     found: list[Path] = []
     seen: set[Path] = set()
@@ -671,7 +688,7 @@ def discover_guides(workspace_root: str | os.PathLike[str], configured: Iterable
             real = candidate.resolve()
             if not real.is_file():
                 return
-        except OSError:
+        except (OSError, RuntimeError):  # RuntimeError: symlink loop (Python < 3.13)
             return
         if not explicit and not _within(real, real_root):
             return

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 __all__ = [
-    "LOCALES",
     "DEFAULT_LOCALE",
+    "FIELD_LABELS",
     "KINDS",
+    "KIND_LABELS",
+    "LOCALES",
     "PLAYBOOK_FIELDS",
     "TEMPLATE_FIELDS",
-    "FIELD_LABELS",
-    "KIND_LABELS",
-    "SourceLocation",
-    "Entry",
     "ApiDoc",
+    "Entry",
+    "SourceLocation",
     "normalize_locale",
 ]
 
@@ -104,7 +105,7 @@ def _pick(mapping: Mapping[str, Any], locale: str) -> Any:
     if not mapping:
         return None
     loc = normalize_locale(locale)
-    if loc in mapping and mapping[loc]:
+    if mapping.get(loc):
         return mapping[loc]
     for fallback in (DEFAULT_LOCALE, "pt-BR"):
         if mapping.get(fallback):
@@ -192,7 +193,7 @@ class Entry:
         return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, builtin: bool = True) -> "Entry":
+    def from_dict(cls, data: Mapping[str, Any], *, builtin: bool = True) -> Entry:
         loc = data.get("location")
         return cls(
             id=data["id"],
@@ -242,7 +243,7 @@ class ApiDoc:
         return _pick(self.advice, locale) or ""
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "ApiDoc":
+    def from_dict(cls, data: Mapping[str, Any]) -> ApiDoc:
         return cls(
             qualname=data["qualname"],
             kind=data.get("kind", "function"),

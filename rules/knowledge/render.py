@@ -6,9 +6,17 @@ from pathlib import Path
 from typing import Any
 
 from .mdsafe import escape_markdown
-from .model import FIELD_LABELS, KIND_LABELS, PLAYBOOK_FIELDS, TEMPLATE_FIELDS, ApiDoc, Entry, normalize_locale
+from .model import (
+    FIELD_LABELS,
+    KIND_LABELS,
+    PLAYBOOK_FIELDS,
+    TEMPLATE_FIELDS,
+    ApiDoc,
+    Entry,
+    normalize_locale,
+)
 
-__all__ = ["render_entry_markdown", "render_api_markdown", "location_link"]
+__all__ = ["location_link", "render_api_markdown", "render_entry_markdown"]
 
 BRIEF_MAX_CHARS = 320
 
@@ -74,7 +82,7 @@ def render_entry_markdown(entry: Entry, locale: str = "en", *, brief: bool = Fal
         if link:
             out += ["", f"*{_label('defined_at', loc)}:* {link}"]
         return "\n".join(out).rstrip() + "\n"
-    if body and not (entry.fields and not safe and entry.kind in ("playbook", "template")):
+    if body and (safe or not entry.fields):
         out += ["", esc(body)]
     order = list(PLAYBOOK_FIELDS) if entry.kind == "playbook" else list(TEMPLATE_FIELDS) if entry.kind == "template" else []
     names = order + [n for n in entry.fields if n not in order]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
 
 from .model import Entry
 
-__all__ = ["get_entry", "all_entries", "entries_of_kind", "resolve_ref", "resolve_refs", "split_refs"]
+__all__ = ["all_entries", "entries_of_kind", "get_entry", "resolve_ref", "resolve_refs", "split_refs"]
 
 
 def _load_json(name: str) -> dict:
@@ -65,11 +65,11 @@ def entries_of_kind(kind: str) -> list[Entry]:
 
 
 _ID_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^(h|p|rf|es|c|pb|tpl)\s*-?\s*0*(\d{1,3})$", re.I), "{P}{n}"),
-    (re.compile(r"^t\s*§?\s*-?\s*0*(\d{1,3})$", re.I), "T§{n}"),
+    (re.compile(r"^(h|p|rf|es|c|pb|tpl)\s*-?\s*0*(\d{1,3})$", re.IGNORECASE), "{P}{n}"),
+    (re.compile(r"^t\s*§?\s*-?\s*0*(\d{1,3})$", re.IGNORECASE), "T§{n}"),
     (re.compile(r"^§\s*0*(\d{1,3})$"), "T§{n}"),
-    (re.compile(r"^(?:owasp[\s_-]*(?:top[\s_-]*10[\s_-]*)?(?:2021)?[\s:_-]*)?a\s*0?(\d{1,2})(?:\s*:\s*2021)?$", re.I), "A{n2}"),
-    (re.compile(r"^(?:owasp[\s_-]*(?:top[\s_-]*10[\s_-]*)?(?:for[\s_-]*)?llm[\s_-]*(?:apps?|applications)?[\s_-]*(?:2025)?[\s:_-]*)?llm\s*0?(\d{1,2})(?:\s*:\s*2025)?$", re.I), "LLM{n2}"),
+    (re.compile(r"^(?:owasp[\s_-]*(?:top[\s_-]*10[\s_-]*)?(?:2021)?[\s:_-]*)?a\s*0?(\d{1,2})(?:\s*:\s*2021)?$", re.IGNORECASE), "A{n2}"),
+    (re.compile(r"^(?:owasp[\s_-]*(?:top[\s_-]*10[\s_-]*)?(?:for[\s_-]*)?llm[\s_-]*(?:apps?|applications)?[\s_-]*(?:2025)?[\s:_-]*)?llm\s*0?(\d{1,2})(?:\s*:\s*2025)?$", re.IGNORECASE), "LLM{n2}"),
 )
 
 
@@ -86,9 +86,9 @@ def _canonical_id(ref: str) -> str | None:
     return None
 
 
-_PREFIX_WORDS = re.compile(r"^(?:quality\s*bar|qb)\b\s*[:\-–—]?\s*", re.I)
-_PLAYBOOK_WORDS = re.compile(r"^(?:playbook)\b\s*[:\-–—]?\s*|\s*\bplaybook$", re.I)
-_TEMPLATE_WORDS = re.compile(r"^(?:template)\b\s*[:\-–—]?\s*|\s*\btemplate$", re.I)
+_PREFIX_WORDS = re.compile(r"^(?:quality\s*bar|qb)\b\s*[:\-–—]?\s*", re.IGNORECASE)
+_PLAYBOOK_WORDS = re.compile(r"^(?:playbook)\b\s*[:\-–—]?\s*|\s*\bplaybook$", re.IGNORECASE)
+_TEMPLATE_WORDS = re.compile(r"^(?:template)\b\s*[:\-–—]?\s*|\s*\btemplate$", re.IGNORECASE)
 
 
 def resolve_ref(ref: str) -> Entry | None:
@@ -127,12 +127,12 @@ def resolve_ref(ref: str) -> Entry | None:
         if found:
             return found
     # "<x> playbook" / "Playbook <x>"
-    if re.search(r"\bplaybook\b", raw, re.I):
+    if re.search(r"\bplaybook\b", raw, re.IGNORECASE):
         rest = _PLAYBOOK_WORDS.sub("", raw).strip()
         found = _lookup_in(rest, kinds=("playbook",))
         if found:
             return found
-    if re.search(r"\btemplate\b", raw, re.I):
+    if re.search(r"\btemplate\b", raw, re.IGNORECASE):
         rest = _TEMPLATE_WORDS.sub("", raw).strip()
         found = _lookup_in(rest, kinds=("template",))
         if found:

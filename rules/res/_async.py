@@ -55,3 +55,18 @@ QUEUES: dict[str, int] = {
     "multiprocessing.get_context().Queue": 0,
     "multiprocessing.get_context().JoinableQueue": 0,
 }
+
+#: Circuit-breaker constructors (RES020, RES024). `circuitbreaker.circuit` is a decorator factory.
+BREAKER_CLASSES = frozenset(
+    {
+        "pybreaker.CircuitBreaker",
+        "circuitbreaker.CircuitBreaker",
+        "aiobreaker.CircuitBreaker",
+        "aiobreaker.circuitbreaker.CircuitBreaker",
+    }
+)
+BREAKER_DECORATOR_FACTORIES = frozenset({"circuitbreaker.circuit"})
+#: Methods that run a call through a breaker (or enter it as a context manager).
+BREAKER_USE_METHODS = frozenset({"call", "call_async", "calling", "decorate", "context"})
+#: pybreaker instances: sync-only breakers (RES024).
+PYBREAKER_INSTANCES = frozenset({"pybreaker.CircuitBreaker()"})

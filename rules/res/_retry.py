@@ -120,16 +120,25 @@ def has_kwargs(call: ast.Call) -> bool:
     return any(k.arg is None for k in call.keywords)
 
 
+def policy_unknown(call: ast.Call, qualname: str) -> bool:
+    """True when a tenacity policy call's arguments cannot be read: `**kwargs`, `*args`, or
+    positional arguments to `Retrying(...)` (its parameters are positional too)."""
+    if has_kwargs(call) or any(isinstance(a, ast.Starred) for a in call.args):
+        return True
+    return qualname != TENACITY_RETRY and bool(call.args)
+
+
 def first_param(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     args = fn.args.posonlyargs + fn.args.args
     return args[0].arg if args else None
 
 
-def calls_self_retry(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """Bounded walk of one task body for `<first param>.retry(...)` (nested defs excluded)."""
+def self_retry_calls(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Call]:
+    """`<first param>.retry(...)` calls in one task body, in source order (nested defs excluded)."""
     me = first_param(fn)
     if me is None:
-        return False
+        return []
+    found: list[ast.Call] = []
     stack: list[ast.AST] = list(fn.body)
     while stack:
         node = stack.pop()
@@ -142,9 +151,10 @@ def calls_self_retry(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
             and isinstance(node.func.value, ast.Name)
             and node.func.value.id == me
         ):
-            return True
+            found.append(node)
         stack.extend(ast.iter_child_nodes(node))
-    return False
+    found.sort(key=lambda c: (c.lineno, c.col_offset))
+    return found
 
 
 def retry_decorator_of(ctx: "FileContext", fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
@@ -167,7 +177,7 @@ def retry_decorator_of(ctx: "FileContext", fn: ast.FunctionDef | ast.AsyncFuncti
             if kw(deco, "autoretry_for") is not None:
                 return f"{shown(name)}(autoretry_for=...)"
             bind = kw(deco, "bind")
-            if bind is not None and is_true(bind.value) and calls_self_retry(fn):
+            if bind is not None and is_true(bind.value) and self_retry_calls(fn):
                 return f"{shown(name)}(bind=True)"
     return None
 

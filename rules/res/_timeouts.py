@@ -46,10 +46,12 @@ class ClientSpec:
     delegates: tuple[str, ...] = ()
     #: True for redis-py clients (only fire when redis-py < 8 is known).
     redis: bool = False
-    #: "seconds" → the fix inserts the default number; otherwise a template with {timeout}.
+    #: the inserted value: a template with {timeout} (the configured default) or {seconds} (it, as an int).
     value: str = "{timeout}"
     #: "created" for constructors, "called" for connect functions (the message's verb).
     verb: str = "created"
+    #: True when a call without a host opens no connection (`FTP()` then `.connect(host, port, timeout)`).
+    lazy_without_host: bool = False
 
 
 _REDIS = ClientSpec(
@@ -76,6 +78,7 @@ _PSYCOPG = ClientSpec(
     consequence="connecting to an unresponsive database waits forever",
     dsn=(0, ("dsn", "conninfo"), "connect_timeout"),
     verb="called",
+    value="{seconds}",  # libpq rejects a non-integer connect_timeout
 )
 _STALLED = "a stalled server blocks this connection forever"
 
@@ -96,9 +99,9 @@ CLIENTS.update(
         # SMTP_SSL(host, port, local_hostname, keyfile, certfile, timeout, ...) up to 3.11
         "smtplib.SMTP_SSL": ClientSpec("timeout", ("timeout",), 5, _STALLED),
         # FTP(host, user, passwd, acct, timeout, source_address)
-        "ftplib.FTP": ClientSpec("timeout", ("timeout",), 4, _STALLED),
+        "ftplib.FTP": ClientSpec("timeout", ("timeout",), 4, _STALLED, lazy_without_host=True),
         # FTP_TLS(host, user, passwd, acct, keyfile, certfile, context, timeout, ...) up to 3.11
-        "ftplib.FTP_TLS": ClientSpec("timeout", ("timeout",), 7, _STALLED),
+        "ftplib.FTP_TLS": ClientSpec("timeout", ("timeout",), 7, _STALLED, lazy_without_host=True),
     }
 )
 _PIKA = ClientSpec(

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from ..context import call_has_arg, keyword
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._http import REQUESTS_FUNCTIONS, REQUESTS_SESSION_METHODS, TIMEOUT_POSITIONS
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 
 class HttpCallWithoutTimeout(Rule):
@@ -100,3 +104,14 @@ a call that used to wait indefinitely can now raise `Timeout`, which changes beh
             return
         shown = name.replace("()", "")
         self.report(call.func, callee=shown, timeout=self.ctx.settings.options.timeouts.default)
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.transforms import add_keyword, call_fix, keyword_arg, number
+
+        timeout = number(doc.options.timeouts.default)
+        return call_fix(
+            finding, doc,
+            lambda call: call if keyword_arg(call, "timeout") else add_keyword(call, "timeout", timeout),
+            cls.fix_title.format(timeout=timeout), "unsafe",
+        )

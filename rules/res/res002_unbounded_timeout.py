@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import math
 
 from ..context import is_none
 from ..model import Rule, Severity
@@ -198,6 +199,9 @@ long-running child process) now fails with a timeout error.
             return timeouts.llm
         if name in ("aiohttp.ClientSession", "aiohttp.client.ClientSession"):
             return f"aiohttp.ClientTimeout(total={timeouts.default})"
+        spec = CLIENTS.get(name)
+        if spec is not None and spec.value != "{timeout}":
+            return spec.value.format(timeout=timeouts.default, seconds=math.ceil(timeouts.default))
         return timeouts.default
 
     def _report(self, node: ast.AST, name: str, detail: str, replacement: str) -> None:

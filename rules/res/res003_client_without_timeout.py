@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import math
 
 from ..context import call_has_arg
 from ..model import Rule, Severity
@@ -42,7 +43,8 @@ does time out, but only after 300 s, far beyond any caller's patience.
 redis-py's version is read from `redis-version` in `[tool.resilint]`, then the project's
 pinned requirements (pyproject, `requirements*.txt`, lock files), then the environment;
 when it is unknown, redis clients are not flagged. A DSN or URL held in a variable may
-carry its own timeout, so only literal ones are checked.
+carry its own timeout, so only literal ones are checked. `ftplib.FTP()` without a host opens
+no connection (its `connect(host, port, timeout)` takes the timeout) and is not flagged.
 
 ## Example
 ```python
@@ -125,7 +127,7 @@ too short for slow queries or large transfers breaks them.
             verb=spec.verb,
             kwarg=spec.kwarg,
             consequence=spec.consequence,
-            value=spec.value.format(timeout=timeout),
+            value=spec.value.format(timeout=timeout, seconds=math.ceil(timeout)),
         )
 
     @staticmethod
@@ -138,6 +140,8 @@ too short for slow queries or large transfers breaks them.
             return True
         if any(isinstance(a, ast.Starred) for a in call.args):
             return True
+        if spec.lazy_without_host and not call.args and not any(kw.arg == "host" for kw in call.keywords):
+            return True  # no connection yet: `.connect(host, port, timeout)` may bound it
         if spec.dsn is not None:
             index, names, needle = spec.dsn
             dsn: ast.AST | None = call.args[index] if len(call.args) > index else None

@@ -6,7 +6,7 @@ import ast
 from ..context import is_none
 from ..model import Rule, Severity
 from ..names import Binding
-from ._retry import BACKOFF_DECORATORS, TENACITY_POLICY_CALLS, TENACITY_RETRY, has_kwargs, kw, shown, tenacity_short
+from ._retry import BACKOFF_DECORATORS, TENACITY_POLICY_CALLS, TENACITY_RETRY, has_kwargs, kw, policy_unknown, shown, tenacity_short
 
 
 class RetryWithoutStop(Rule):
@@ -100,15 +100,17 @@ last exception) after the last attempt, which callers may not handle.
     def check_call(self, call: ast.Call, callee: Binding) -> None:
         name = callee.qualname
         assert name is not None
-        if has_kwargs(call):
-            return
         if name in BACKOFF_DECORATORS:
+            if has_kwargs(call):
+                return
             tries, time = kw(call, "max_tries"), kw(call, "max_time")
             if tries is None and time is None:
                 self._report(call.func, name, "has neither `max_tries` nor `max_time`")
             elif all(k is None or is_none(k.value) for k in (tries, time)):
                 bad = tries if tries is not None else time
                 self._report(bad, name, f"has `{bad.arg}=None` and no other bound")
+            return
+        if policy_unknown(call, name):
             return
         stop = kw(call, "stop")
         if stop is None:

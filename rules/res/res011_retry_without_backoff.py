@@ -5,7 +5,7 @@ import ast
 
 from ..model import Rule, Severity
 from ..names import Binding
-from ._retry import FIXED, TENACITY_POLICY_CALLS, TENACITY_RETRY, classify_wait, has_kwargs, kw, shown
+from ._retry import FIXED, TENACITY_POLICY_CALLS, TENACITY_RETRY, classify_wait, policy_unknown, kw, shown, tenacity_short
 
 
 class RetryWithoutBackoff(Rule):
@@ -99,13 +99,16 @@ gives up.
     def check_call(self, call: ast.Call, callee: Binding) -> None:
         name = callee.qualname
         assert name is not None
-        if has_kwargs(call):
+        if policy_unknown(call, callee.qualname):
             return
         wait = kw(call, "wait")
         if wait is None:
             self._report(call.func, name, "has no `wait=` and retries immediately")
         elif classify_wait(self.ctx, wait.value) == FIXED:
-            self._report(wait, name, "waits without jitter")
+            value = wait.value
+            short = tenacity_short(self.ctx.qualname(value.func)) if isinstance(value, ast.Call) else None
+            what = f"`{short}`" if short is not None else "a combination of waits"
+            self._report(wait, name, f"waits with {what}, which has no jitter")
 
     def _report(self, node: ast.AST, name: str, problem: str) -> None:
         self.report(node, callee=shown(name), problem=problem, max_wait=self.ctx.settings.options.retry.max_wait)

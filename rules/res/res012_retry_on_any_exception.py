@@ -5,7 +5,7 @@ import ast
 
 from ..model import Rule, Severity
 from ..names import Binding
-from ._retry import TENACITY_POLICY_CALLS, TENACITY_RETRY, has_kwargs, kw, shown
+from ._retry import TENACITY_POLICY_CALLS, TENACITY_RETRY, kw, policy_unknown, shown
 
 
 class RetryOnAnyException(Rule):
@@ -93,6 +93,6 @@ are no longer retried and reach the caller at the first attempt.
 
     def check_call(self, call: ast.Call, callee: Binding) -> None:
         assert callee.qualname is not None
-        if has_kwargs(call) or kw(call, "retry") is not None:
+        if policy_unknown(call, callee.qualname) or kw(call, "retry") is not None:
             return
         self.report(call.func, callee=shown(callee.qualname))

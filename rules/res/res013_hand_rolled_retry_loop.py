@@ -40,8 +40,6 @@ _IO_INSTANCES = (
     "urllib3.poolmanager.PoolManager().",
     "http.client.HTTPConnection().",
     "http.client.HTTPSConnection().",
-    "socket.socket().",
-    "socket.create_connection().",
     "psycopg.connect().",
     "psycopg.AsyncConnection.connect().",
     "psycopg2.connect().",
@@ -69,8 +67,17 @@ _IO_INSTANCES = (
     "openai.embeddings.",
     "openai.responses.",
 )
-#: Methods on those instances that do no I/O.
-_NO_IO_METHODS = frozenset({"close", "mount", "cursor", "setblocking", "settimeout", "fileno", "pipeline"})
+#: Socket methods that open an outbound connection (accept/recv loops are servers and readers).
+_SOCKET_CONNECTS = frozenset({"socket.socket().connect", "socket.socket().connect_ex"})
+#: Methods on those instances that do no I/O, or that are blocking consumer reads (a loop
+#: around them is a consumer loop, not a retry).
+_NO_IO_METHODS = frozenset(
+    {
+        "close", "mount", "cursor", "setblocking", "settimeout", "fileno", "pipeline", "pubsub",
+        "blpop", "brpop", "brpoplpush", "blmove", "bzpopmin", "bzpopmax", "xread", "xreadgroup",
+        "get_message", "listen", "subscribe", "psubscribe", "watch",
+    }
+)
 _SLEEPS = frozenset({"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep"})
 _RANDOM_PREFIXES = ("random.", "secrets.", "numpy.random.", "os.urandom")
 #: Calls whose value is a plain function of their arguments.
@@ -137,7 +144,7 @@ around the call and an `except` that goes on to the next iteration (`continue`, 
 falling through), and either no sleep between attempts or a `time.sleep`/`asyncio.sleep`
 whose delay has no randomness (a constant, or one that grows with the attempt but has no
 jitter). Calls are resolved by qualified name: `requests`, `httpx`, `aiohttp`, `urllib`,
-`socket`, psycopg/psycopg2/sqlite3/redis/pymongo/SQLAlchemy clients, OpenAI/Anthropic
+`socket` connects, psycopg/psycopg2/sqlite3/redis/pymongo/SQLAlchemy clients, OpenAI/Anthropic
 clients, plus the configured `http-wrappers`. `for url in urls: try/except: continue` is
 not a retry loop.
 
@@ -277,7 +284,7 @@ counters) is dropped or moved.
 
     @staticmethod
     def _is_io(name: str, wrappers: list[str]) -> bool:
-        if name in _IO_FUNCTIONS:
+        if name in _IO_FUNCTIONS or name in _SOCKET_CONNECTS:
             return True
         if wrappers and any(name == w or name.startswith(w + ".") for w in wrappers):
             return True

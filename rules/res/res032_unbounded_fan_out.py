@@ -24,6 +24,20 @@ def _walk(node: ast.AST) -> Iterator[ast.AST]:
         yield child
 
 
+def _param_names(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    a = fn.args
+    names = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)}
+    if a.vararg:
+        names.add(a.vararg.arg)
+    if a.kwarg:
+        names.add(a.kwarg.arg)
+    return names
+
+
+def _target_ids(target: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+
+
 def _looks_like_semaphore_name(name: str) -> bool:
     lower = name.lower()
     return "semaphore" in lower or lower in ("sem", "limiter") or lower.endswith(("_sem", "_limiter"))
@@ -128,20 +142,84 @@ concurrency, longer total duration), which changes timing for callers.
         self.report(call.func, callee=(callee.qualname or "asyncio.gather"))
 
     # ----- is the number of awaitables variable? -----------------------------------------
-    def _fixed_iterable(self, expr: ast.expr) -> bool:
+    def _fixed_iterable(self, expr: ast.expr, depth: int = 0) -> bool:
+        """A literal collection, `range(<constants>)`, or a local list built only from those."""
+        if depth > 3:
+            return False
         if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
             return not any(isinstance(e, ast.Starred) for e in expr.elts)
         if isinstance(expr, ast.Dict):
             return None not in expr.keys
         if isinstance(expr, ast.Constant):
             return True
+        if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            return all(self._fixed_iterable(g.iter, depth + 1) for g in expr.generators)
         if isinstance(expr, ast.Call):
             name = self.ctx.qualname(expr.func)
             if name == "builtins.range":
-                return all(isinstance(a, ast.Constant) for a in expr.args)
+                return bool(expr.args) and all(self._constant_int(a) for a in expr.args)
             if name in _FIXED_WRAPPERS:
-                return bool(expr.args) and all(self._fixed_iterable(a) for a in expr.args)
+                return bool(expr.args) and all(self._fixed_iterable(a, depth + 1) for a in expr.args)
+            return False
+        if isinstance(expr, ast.Name):
+            return self._fixed_local(expr.id, depth)
         return False
+
+    def _constant_int(self, expr: ast.expr) -> bool:
+        """An int literal, or a module-level name assigned one int literal (`TOTAL = 50`)."""
+        if isinstance(expr, ast.Constant):
+            return isinstance(expr.value, int)
+        if isinstance(expr, ast.UnaryOp):
+            return self._constant_int(expr.operand)
+        if isinstance(expr, ast.BinOp):
+            return self._constant_int(expr.left) and self._constant_int(expr.right)
+        if not isinstance(expr, ast.Name):
+            return False
+        function = self.ctx.function
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and expr.id in _param_names(function):
+            return False
+        values = []
+        for stmt in self.ctx.tree.body:
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == expr.id for t in stmt.targets):
+                values.append(stmt.value)
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == expr.id:
+                values.append(stmt.value)
+        return len(values) == 1 and isinstance(values[0], ast.Constant) and isinstance(values[0].value, int)
+
+    def _fixed_local(self, name: str, depth: int) -> bool:
+        """A local name assigned only fixed-length values and never appended to."""
+        function = self.ctx.function
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        if name in _param_names(function):
+            return False
+        values: list[ast.expr] = []
+        for node in _walk(function):
+            if isinstance(node, ast.Assign):
+                if any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                    values.append(node.value)
+                elif any(name in _target_ids(t) for t in node.targets):
+                    return False  # unpacked into: unknown
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+                if isinstance(node.target, ast.Name) and node.target.id == name:
+                    if isinstance(node, ast.AugAssign) or node.value is None:
+                        return False
+                    values.append(node.value)
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.comprehension)):
+                targets = [node.target] if not isinstance(node, (ast.With, ast.AsyncWith)) else [
+                    i.optional_vars for i in node.items if i.optional_vars is not None
+                ]
+                if any(name in _target_ids(t) for t in targets):
+                    return False
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("append", "extend", "add", "insert", "update")
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == name
+            ):
+                return False
+        return bool(values) and all(self._fixed_iterable(v, depth + 1) for v in values)
 
     def _variable_length(self, expr: ast.expr, function: ast.AST | None, depth: int) -> bool:
         if depth > 3:

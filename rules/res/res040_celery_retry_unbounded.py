@@ -6,7 +6,7 @@ import ast
 from ..context import is_none
 from ..model import Rule, Severity
 from ..names import Binding
-from ._retry import CELERY_TASK_DECORATORS, first_param, has_kwargs, is_true, kw, shown
+from ._retry import CELERY_TASK_DECORATORS, has_kwargs, is_true, kw, self_retry_calls, shown
 
 
 class CeleryRetryUnbounded(Rule):
@@ -91,11 +91,6 @@ is **unsafe**: tasks now give up after the last attempt and later retries are sp
         "from celery import shared_task\n@shared_task(bind=True, max_retries=10)\nasync def t(task):\n    task.retry()\n",
     )
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(ctx)
-        #: id(bound task function) -> its decorator call, for tasks without retry_backoff.
-        self._bound: dict[int, ast.Call] = {}
-
     def check_call(self, call: ast.Call, callee: Binding) -> None:
         if has_kwargs(call):
             return
@@ -119,20 +114,15 @@ is **unsafe**: tasks now give up after the last attempt and later retries are sp
             and isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef))
             and any(d is call for d in parent.decorator_list)
         ):
-            self._bound[id(parent)] = call
+            for retry_call in self_retry_calls(parent):
+                self._check_self_retry(retry_call)
 
-    def visit_Call(self, node: ast.Call) -> None:
-        func = node.func
-        if not (self._bound and func.__class__ is ast.Attribute and func.attr == "retry"):  # type: ignore[attr-defined]
-            return
-        fn = self.ctx.function
-        if fn is None or id(fn) not in self._bound:
-            return
-        me = first_param(fn)  # type: ignore[arg-type]
-        if not (isinstance(func.value, ast.Name) and func.value.id == me):  # type: ignore[attr-defined]
-            return
+    def _check_self_retry(self, node: ast.Call) -> None:
         if has_kwargs(node):
             return
+        func = node.func
+        assert isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+        me = func.value.id
         max_retries = kw(node, "max_retries")
         if max_retries is not None and is_none(max_retries.value):
             self.report(max_retries, subject=f"`{me}.retry()`", problem="sets `max_retries=None`", consequence="forever")

@@ -1,0 +1,741 @@
+"""Incremental analysis for the language server: re-parse and re-walk only what an edit touched.
+
+`IncrementalAnalyzer(path, settings).update(text)` returns exactly what
+`engine.analyze(text, path, settings)` returns (same findings, same order), but on a small
+edit of a large file it re-parses only the top-level statements around the edit and re-walks
+only the statements whose results can have changed.
+
+How it works
+------------
+The file is cut into *chunks*: runs of whole lines, each holding one or more top-level
+statements (with their decorators, and the comment/blank lines after them). A chunk
+boundary is a line where a top-level statement starts at column 0, so the text before a
+boundary always ends in a clean tokenizer state; a chunk's lines parse on their own to the
+same nodes as in the whole file.
+
+For every chunk we keep what the engine's single walk produced for it:
+  * its findings, split in the two phases of `engine.Walker` (the module-level walk, and the
+    deferred walk of function bodies, which sees the *final* module scope);
+  * the module-scope writes of its module-level walk (`binds`, replayed in order to rebuild
+    the module scope at any point) and the module-scope names it read in each phase;
+  * its deferred function entries, its class scopes and its suppression directives.
+
+On `update(text)`: common prefix/suffix of lines -> the touched chunks, widened to the chunk
+before and the chunk after; that region is parsed alone (widened again when it does not
+parse; the whole file is parsed as a last resort). Then the module-level walk runs for the
+new chunks; later chunks are re-walked only while the module scope differs from the old one
+in a name they read; function bodies are re-walked for new chunks and for chunks that read
+a module name whose final binding changed. Unchanged chunks keep their findings, shifted by
+the line delta (column positions are untouched: whole lines moved).
+
+Safety nets (any of them -> the exact `analyze()` result):
+  * rules with a `finish()` hook, rules that keep per-instance state across statements
+    (state compared to its initial value at every statement boundary), rules that read the
+    whole file (`ctx.tree.body`, `ctx.text`, `ctx.findings`, `ctx.index.lines`, a line
+    outside the statement, another statement's class scope, iterate the module scope) or
+    report a range outside the statement they were visiting: the analyzer switches to
+    `analyze()` for good (`full_only` says why);
+  * a rule raising (RES998) or a file too deep to walk: `analyze()` for that update and a
+    rebuild on the next one;
+  * text that does not parse: `analyze()`'s syntax-error result; the state keeps the last
+    text that parsed, so the next edit is still diffed against it.
+
+Known limit: a rule whose *message* embeds a line number of another statement would keep
+the stale number for a reused statement (no rule does this; spans are checked).
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from . import suppression as _supp
+from .context import FileContext
+from .engine import AnalysisResult, Walker, _syntax_result, _syntax_span, analyze
+from .model import UNUSED_SUPPRESSION, Edit, Finding, Rule, Span
+from .names import Binding, Scope
+from .settings import FileSettings
+from .source import LineIndex
+
+__all__ = ["IncrementalAnalyzer"]
+
+# Characters `str.splitlines` treats as line ends but Python's tokenizer does not.
+_ODD_NEWLINES = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_MISSING = object()
+#: How many times a region that does not parse is widened before the whole file is parsed.
+_WIDEN = 2
+
+
+def split_keepends(text: str) -> list[str]:
+    """Lines with their line ends, splitting only where the tokenizer does (\\r\\n, \\r, \\n)."""
+    for ch in _ODD_NEWLINES:
+        if ch in text:
+            return _LINE_RE.findall(text)
+    return text.splitlines(True)
+
+
+class _Fallback(BaseException):
+    """Internal: give up on this update and return `analyze()` (BaseException: rules' `except Exception` must not eat it)."""
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Two module-scope bindings are interchangeable for the rules."""
+    if a is b:
+        return True
+    if a is _MISSING or b is _MISSING or a is None or b is None:
+        return False
+    if a.qualname != b.qualname:
+        return False
+    if a.origin is b.origin:
+        return True
+    if a.origin is None or b.origin is None:
+        return False
+    return ast.dump(a.origin) == ast.dump(b.origin)
+
+
+# ----- tracked containers ------------------------------------------------------------------
+class _Names(dict):
+    """The module scope's name table, recording reads and writes for the chunk being walked."""
+
+    __slots__ = ("owner", "reads", "writes", "all")
+
+    def __init__(self, owner: "IncrementalAnalyzer") -> None:
+        super().__init__()
+        self.owner = owner
+        self.reads: set[str] = set()
+        self.writes: list[tuple[str, Binding]] | None = None
+        self.all = False
+
+    def get(self, key, default=None):  # type: ignore[override]
+        self.reads.add(key)
+        return dict.get(self, key, default)
+
+    def __getitem__(self, key):
+        self.reads.add(key)
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key):
+        self.reads.add(key)
+        return dict.__contains__(self, key)
+
+    def __setitem__(self, key, value):
+        if self.writes is None:
+            self.owner._violation("a module-scope name was bound while walking a function body")
+        else:
+            self.writes.append((key, value))
+        dict.__setitem__(self, key, value)
+
+    def _whole(self):
+        self.all = True
+
+    def __iter__(self):
+        self.all = True
+        return dict.__iter__(self)
+
+    def keys(self):  # type: ignore[override]
+        self.all = True
+        return dict.keys(self)
+
+    def values(self):  # type: ignore[override]
+        self.all = True
+        return dict.values(self)
+
+    def items(self):  # type: ignore[override]
+        self.all = True
+        return dict.items(self)
+
+    def __len__(self):
+        self.all = True
+        return dict.__len__(self)
+
+    def __eq__(self, other):
+        self.all = True
+        return dict.__eq__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def copy(self):  # type: ignore[override]
+        self.all = True
+        return dict.copy(self)
+
+    def _mutation(self, *args, **kwargs):
+        self.owner._violation("the module scope was mutated other than by binding a name")
+        raise RuntimeError("resilint: unsupported mutation of the module scope")
+
+    __delitem__ = pop = popitem = clear = update = setdefault = __ior__ = _mutation  # type: ignore[assignment]
+
+
+class _ClassScopes(dict):
+    """ctx.class_scopes: a rule may only look up the classes of the statement being walked."""
+
+    __slots__ = ("owner",)
+
+    def __init__(self, owner: "IncrementalAnalyzer") -> None:
+        super().__init__()
+        self.owner = owner
+
+    def _check(self, key) -> None:
+        if key not in self.owner._cur_class_ids:
+            self.owner._violation("a rule looked up the class scope of another statement")
+
+    def get(self, key, default=None):  # type: ignore[override]
+        self._check(key)
+        return dict.get(self, key, default)
+
+    def __getitem__(self, key):
+        self._check(key)
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key):
+        self._check(key)
+        return dict.__contains__(self, key)
+
+    def __setitem__(self, key, value):
+        owner = self.owner
+        owner._cur_class_ids.add(key)
+        owner._cur_class_scopes.append(value)
+        dict.__setitem__(self, key, value)
+
+    def _whole(self, *args, **kwargs):
+        self.owner._violation("a rule read every class scope of the file")
+        return dict.__iter__(self)
+
+    __iter__ = keys = values = items = _whole  # type: ignore[assignment]
+
+
+class _Module(ast.Module):
+    """The module node the rules see (`ctx.tree`, `ctx.parents[0]`): reading its body is a whole-file read."""
+
+    _owner: "IncrementalAnalyzer | None" = None
+
+    @property  # type: ignore[override]
+    def body(self):
+        owner = self.__dict__.get("_owner")
+        if owner is not None:
+            owner._violation("a rule read the module's body")
+        return []
+
+    @body.setter
+    def body(self, value):
+        pass
+
+
+class _Index(LineIndex):
+    """ctx.index: lines of the statement being walked are fine, the rest is a whole-file read."""
+
+    def __init__(self, owner: "IncrementalAnalyzer") -> None:  # noqa: D401 - no dataclass init
+        self.owner = owner
+        self._lines = None
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        self.owner._violation("a rule read ctx.index.text")
+        return self.owner._text
+
+    @property
+    def lines(self) -> list[str]:  # type: ignore[override]
+        self.owner._violation("a rule read ctx.index.lines")
+        return _strip_ends(self.owner._cur_lines)
+
+    def line(self, lineno0: int) -> str:
+        owner = self.owner
+        if not owner._lo <= lineno0 < owner._hi:
+            owner._violation("a rule read a line outside the statement it was visiting")
+        lines = owner._cur_lines
+        if 0 <= lineno0 < len(lines):
+            return _strip_end(lines[lineno0])
+        return ""
+
+
+def _strip_end(line: str) -> str:
+    if line.endswith("\r\n"):
+        return line[:-2]
+    if line.endswith(("\n", "\r")):
+        return line[:-1]
+    return line
+
+
+def _strip_ends(lines: list[str]) -> list[str]:
+    out = [_strip_end(line) for line in lines]
+    if not lines or lines[-1].endswith(("\n", "\r")):
+        out.append("")  # as source.split_lines
+    return out
+
+
+class _Ctx(FileContext):
+    """FileContext whose whole-file accessors report themselves (see the module docstring)."""
+
+    def __init__(self, owner: "IncrementalAnalyzer", path: str, settings: FileSettings,
+                 module: ast.Module, scope: Scope) -> None:
+        # FileContext.__init__ is not called: it would index the whole text.
+        self._owner = owner
+        self.path = path
+        self.settings = settings
+        self.tree = module
+        self.index = _Index(owner)
+        self.scopes = [scope]
+        self.parents = []
+        self.functions = []
+        self.class_scopes = _ClassScopes(owner)  # type: ignore[assignment]
+        self._out: list[Finding] = []
+        self._reporting = False
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        self._owner._violation("a rule read ctx.text")
+        return self._owner._text
+
+    @property
+    def findings(self) -> list[Finding]:  # type: ignore[override]
+        if not self._reporting:
+            self._owner._violation("a rule read ctx.findings")
+        return self._out
+
+    def report(self, rule, node, message, data):  # type: ignore[override]
+        self._reporting = True
+        try:
+            return super().report(rule, node, message, data)
+        finally:
+            self._reporting = False
+
+
+# ----- chunks -----------------------------------------------------------------------------
+@dataclass(eq=False)
+class _Chunk:
+    start: int  # current first line (0-based)
+    nlines: int
+    nodes: list[ast.stmt]
+    base: int  # the first line the nodes / findings / directives are positioned for
+    directives: list[_supp.Directive] = field(default_factory=list)
+    top: list[Finding] = field(default_factory=list)
+    deferred: list[Finding] = field(default_factory=list)
+    binds: list[tuple[str, Binding]] = field(default_factory=list)
+    reads_top: set[str] = field(default_factory=set)
+    all_top: bool = False
+    reads_def: set[str] = field(default_factory=set)
+    all_def: bool = False
+    entries: list[tuple] = field(default_factory=list)
+    class_ids: set[int] = field(default_factory=set)
+    class_scopes: list[Scope] = field(default_factory=list)
+
+
+def _stmt_start(node: ast.stmt) -> int:
+    line = node.lineno
+    for dec in getattr(node, "decorator_list", ()):
+        line = min(line, dec.lineno)
+    return line - 1
+
+
+def _shift_span(span: Span, d: int) -> Span:
+    return Span(span.line + d, span.col, span.end_line + d, span.end_col)
+
+
+class IncrementalAnalyzer:
+    """Analysis of one open file, re-done incrementally on each new text (see module docstring)."""
+
+    def __init__(self, path: str, settings: FileSettings | None = None) -> None:
+        self.path = path
+        self.settings = settings or FileSettings.default()
+        #: Why this analyzer always runs `analyze()` (None while incremental analysis is on).
+        self.full_only: str | None = None
+        #: What the last update did (for benchmarks and tests).
+        self.last_stats: dict[str, Any] = {}
+        self._reset()
+        finishers = [cls.code for cls in self.settings.rule_classes() if cls.finish is not Rule.finish]
+        if finishers:
+            self.full_only = f"rules with a finish() hook: {', '.join(finishers)}"
+
+    # ----- public ------------------------------------------------------------------------
+    def update(self, text: str) -> AnalysisResult:
+        if self.full_only is not None or not isinstance(text, str) or "\0" in text:
+            self.last_stats = {"mode": "analyze"}
+            return analyze(text, self.path, self.settings)
+        self._text = text
+        try:
+            if self._chunks is None:
+                return self._rebuild(text, split_keepends(text), None)
+            return self._incremental(text)
+        except _Fallback:
+            self._reset()
+            self.last_stats = {"mode": "analyze", "reason": self.full_only or "fallback"}
+            return analyze(text, self.path, self.settings)
+        except RecursionError:
+            self._reset()
+            self.last_stats = {"mode": "analyze", "reason": "recursion"}
+            return analyze(text, self.path, self.settings)
+
+    # ----- state -------------------------------------------------------------------------
+    def _reset(self) -> None:
+        self._chunks: list[_Chunk] | None = None
+        self._lines: list[str] = []
+        self._final: dict[str, Binding] = {}
+        self._text = ""
+        self._cur_lines: list[str] = []
+        self._lo = self._hi = 0
+        self._cur_class_ids: set[int] = set()
+        self._cur_class_scopes: list[Scope] = []
+        self._violated: str | None = None
+
+    def _violation(self, reason: str) -> None:
+        if self._violated is None:
+            self._violated = reason
+
+    def _setup(self) -> None:
+        """Fresh context, rules and walker (after a rebuild or a rule that broke)."""
+        self._violated = None
+        module = _Module(body=[], type_ignores=[])
+        module.__dict__["_owner"] = self
+        self.module = module
+        self.mscope = Scope("module", module)
+        self.mscope.names = _Names(self)
+        self.ctx = _Ctx(self, self.path, self.settings, module, self.mscope)
+        self.rules = [cls(self.ctx) for cls in self.settings.rule_classes()]
+        self.walker = Walker(self.ctx, self.rules)
+        self._baselines: list[dict | None] = []
+        for rule in self.rules:
+            state = getattr(rule, "__dict__", None)
+            if state is None:
+                self.full_only = f"rule {rule.code} uses __slots__ (its state cannot be checked)"
+                raise _Fallback
+            own = {k: v for k, v in state.items() if k != "ctx"}
+            if not own:
+                self._baselines.append(None)
+                continue
+            try:
+                self._baselines.append(copy.deepcopy(own))
+            except Exception:
+                self.full_only = f"rule {rule.code} keeps state that cannot be copied"
+                raise _Fallback from None
+        self._check()
+
+    def _check(self) -> None:
+        """After each phase of each chunk: the rules kept no state and read nothing global."""
+        for rule, base in zip(self.rules, self._baselines):
+            state = rule.__dict__
+            if base is None:
+                if len(state) == 1 and "ctx" in state:
+                    continue
+            elif {k: v for k, v in state.items() if k != "ctx"} == base:
+                continue
+            self._violation(f"rule {rule.code} keeps state between top-level statements")
+            break
+        if self._violated is not None:
+            self.full_only = self._violated
+            raise _Fallback
+        if self.walker.internal_errors:
+            raise _Fallback
+
+    # ----- walking -----------------------------------------------------------------------
+    def _check_spans(self, chunk: _Chunk, findings: list[Finding]) -> None:
+        lo, hi = chunk.start, chunk.start + chunk.nlines
+        path = self.path
+        for f in findings:
+            spans = [f.span]
+            if f.fix is not None:
+                spans.extend(e.span for e in f.fix.edits)
+            spans.extend(r.span for r in f.related if r.path == path)
+            for s in spans:
+                if not (lo <= s.line < hi and lo <= s.end_line < hi):
+                    self._violation(f"rule {f.code} reported a range outside the statement it visited")
+                    return
+
+    def _walk_top(self, chunk: _Chunk, names: _Names) -> None:
+        ctx, walker = self.ctx, self.walker
+        self._lo, self._hi = chunk.start, chunk.start + chunk.nlines
+        chunk.reads_top = names.reads = set()
+        chunk.binds = names.writes = []
+        names.all = False
+        chunk.class_ids = self._cur_class_ids = set()
+        chunk.class_scopes = self._cur_class_scopes = []
+        self.mscope.names = names
+        ctx.scopes = [self.mscope]
+        ctx.parents = [self.module]
+        ctx.functions = []
+        chunk.top = ctx._out = []
+        walker.deferred = []
+        visit = walker.visit
+        for stmt in chunk.nodes:
+            visit(stmt)
+        chunk.entries = walker.deferred
+        walker.deferred = []
+        chunk.all_top = names.all
+        self._check_spans(chunk, chunk.top)
+        self._check()
+
+    def _walk_deferred(self, chunk: _Chunk, names: _Names) -> None:
+        ctx, walker = self.ctx, self.walker
+        self._lo, self._hi = chunk.start, chunk.start + chunk.nlines
+        chunk.reads_def = names.reads = set()
+        names.writes = None
+        names.all = False
+        self._cur_class_ids = chunk.class_ids
+        for scope in chunk.class_scopes:
+            scope._self_attrs = None
+        self.mscope.names = names
+        chunk.deferred = ctx._out = []
+        queue = [(node, list(scopes), list(parents), list(functions)) for node, scopes, parents, functions in chunk.entries]
+        walker.deferred = queue
+        body = walker._function_body
+        while queue:
+            node, scopes, parents, functions = queue.pop(0)
+            ctx.scopes, ctx.parents, ctx.functions = scopes, parents, functions
+            body(node)
+        chunk.all_def = names.all
+        self._check_spans(chunk, chunk.deferred)
+        self._check()
+
+    def _forget(self, chunk: _Chunk) -> None:
+        """Drop a chunk's classes from ctx.class_scopes (its nodes are about to go)."""
+        table = self.ctx.class_scopes
+        for key in chunk.class_ids:
+            dict.pop(table, key, None)
+
+    def _materialize(self, chunk: _Chunk) -> None:
+        """Move a reused chunk's nodes, findings and directives to its current lines."""
+        d = chunk.start - chunk.base
+        if not d:
+            return
+        for stmt in chunk.nodes:
+            ast.increment_lineno(stmt, d)
+        chunk.top = [self._shift(f, d) for f in chunk.top]
+        chunk.deferred = [self._shift(f, d) for f in chunk.deferred]
+        chunk.directives = [self._shift_directive(x, d) for x in chunk.directives]
+        chunk.base = chunk.start
+
+    # ----- shifting ----------------------------------------------------------------------
+    def _shift(self, f: Finding, d: int) -> Finding:
+        fix = f.fix
+        if fix is not None:
+            fix = replace(fix, edits=tuple(Edit(_shift_span(e.span, d), e.new_text) for e in fix.edits))
+        related = f.related
+        if related:
+            related = tuple(replace(r, span=_shift_span(r.span, d)) if r.path == self.path else r for r in related)
+        return Finding(f.code, f.message, _shift_span(f.span, d), f.severity, fix, f.data, related)
+
+    @staticmethod
+    def _shift_directive(x: _supp.Directive, d: int) -> _supp.Directive:
+        return _supp.Directive(
+            x.kind, x.line + d, _shift_span(x.span, d), x.codes,
+            {code: _shift_span(s, d) for code, s in x.code_spans.items()},
+        )
+
+    # ----- chunking ----------------------------------------------------------------------
+    def _partition(self, body: list[ast.stmt], lines: list[str], lo: int, hi: int) -> list[_Chunk]:
+        """Cut lines [lo, hi) holding the statements `body` (absolute line numbers) into chunks."""
+        chunks: list[_Chunk] = []
+        start, nodes, prev_end = lo, [], lo - 1
+        for stmt in body:
+            line = _stmt_start(stmt)
+            if nodes and line > prev_end and self._boundary(stmt, line, lines):
+                chunks.append(self._chunk(start, line, nodes, lines))
+                start, nodes = line, []
+            nodes.append(stmt)
+            prev_end = max(prev_end, (stmt.end_lineno or stmt.lineno) - 1)
+        if hi > start:
+            chunks.append(self._chunk(start, hi, nodes, lines))
+        return chunks
+
+    @staticmethod
+    def _boundary(stmt: ast.stmt, line: int, lines: list[str]) -> bool:
+        text = lines[line] if line < len(lines) else ""
+        if not text or text[0] in " \t\x0c#\r\n\\":
+            return False
+        if getattr(stmt, "decorator_list", None):
+            return text[0] == "@"
+        return stmt.col_offset == 0 and stmt.lineno - 1 == line
+
+    def _chunk(self, start: int, end: int, nodes: list[ast.stmt], lines: list[str]) -> _Chunk:
+        chunk = _Chunk(start, end - start, nodes, start)
+        text = "".join(lines[start:end])
+        if "#" in text:
+            low = text.lower()
+            if "noqa" in low or "resilint" in low:
+                # The sentinel comment passes parse_directives' quick "is there anything" test
+                # (the real test runs on the whole text) and matches no directive itself.
+                found = _supp.parse_directives(text + "\n#resilint\n")
+                chunk.directives = [self._shift_directive(x, start) for x in found]
+        return chunk
+
+    # ----- full and incremental updates --------------------------------------------------
+    def _syntax_error(self, text: str, exc: BaseException) -> AnalysisResult:
+        self.last_stats = {"mode": "syntax-error"}
+        if isinstance(exc, SyntaxError):
+            return _syntax_result(f"SyntaxError: {exc.msg}", _syntax_span(text, exc), self.settings)
+        return analyze(text, self.path, self.settings)
+
+    def _rebuild(self, text: str, lines: list[str], tree: ast.Module | None) -> AnalysisResult:
+        if tree is None:
+            try:
+                tree = ast.parse(text, filename=self.path)
+            except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+                return self._syntax_error(text, exc)
+        self._reset()
+        self._text = text
+        self._setup()
+        self._cur_lines = lines
+        chunks = self._partition(tree.body, lines, 0, len(lines))
+        names = _Names(self)
+        for chunk in chunks:
+            self._walk_top(chunk, names)
+        for chunk in chunks:
+            self._walk_deferred(chunk, names)
+        self._chunks, self._lines, self._final = chunks, lines, dict.copy(names)
+        self.last_stats = {"mode": "full", "chunks": len(chunks)}
+        return self._result(text)
+
+    def _incremental(self, text: str) -> AnalysisResult:
+        old, new = self._lines, split_keepends(text)
+        chunks = self._chunks
+        assert chunks is not None
+        n_old, n_new = len(old), len(new)
+        if not chunks or not n_old:
+            return self._rebuild(text, new, None)
+        p = 0
+        limit = min(n_old, n_new)
+        while p < limit and old[p] == new[p]:
+            p += 1
+        s = 0
+        limit -= p
+        while s < limit and old[n_old - 1 - s] == new[n_new - 1 - s]:
+            s += 1
+        if p == n_old == n_new:
+            self.last_stats = {"mode": "unchanged"}
+            self._text = text
+            return self._result(text)
+        delta = n_new - n_old
+        starts = [c.start for c in chunks]
+        old_hi = n_old - s
+        i0 = bisect_right(starts, p - 1) - 1 if p > 0 else 0
+        j0 = bisect_right(starts, old_hi) if old_hi < n_old else len(chunks)
+        module = None
+        for attempt in range(_WIDEN + 1):
+            ra = chunks[i0].start
+            rb_new = (chunks[j0].start if j0 < len(chunks) else n_old) + delta
+            try:
+                # Leading newlines put the nodes at their real lines without increment_lineno.
+                module = ast.parse("\n" * ra + "".join(new[ra:rb_new]), filename=self.path)
+                break
+            except SyntaxError:
+                if i0 == 0 and j0 == len(chunks):
+                    break
+                i0, j0 = max(0, i0 - 1), min(len(chunks), j0 + 1)
+            except (ValueError, MemoryError, RecursionError):
+                break
+        if module is None:
+            try:
+                tree = ast.parse(text, filename=self.path)
+            except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+                return self._syntax_error(text, exc)
+            return self._rebuild(text, new, tree)
+
+        # From here on the state is being rewritten: any _Fallback resets it.
+        self._cur_lines = new
+        head, old_region, tail = chunks[:i0], chunks[i0:j0], chunks[j0:]
+        region = self._partition(module.body, new, ra, rb_new)
+        for chunk in tail:
+            chunk.start += delta
+        for chunk in old_region:
+            self._forget(chunk)
+
+        names = _Names(self)
+        for chunk in head:
+            for key, value in chunk.binds:
+                dict.__setitem__(names, key, value)
+        before = dict.copy(names)
+        touched: set[str] = set()
+        for chunk in old_region:
+            for key, value in chunk.binds:
+                before[key] = value
+                touched.add(key)
+        rewalked: set[int] = set()
+        for chunk in region:
+            self._walk_top(chunk, names)
+            touched.update(key for key, _ in chunk.binds)
+            rewalked.add(id(chunk))
+        differ = {k for k in touched if not _same(dict.get(names, k, _MISSING), before.get(k, _MISSING))}
+        top_rewalks = 0
+        for chunk in tail:
+            if differ and (chunk.all_top or not chunk.reads_top.isdisjoint(differ)):
+                old_binds = chunk.binds
+                self._forget(chunk)
+                self._materialize(chunk)
+                self._walk_top(chunk, names)
+                rewalked.add(id(chunk))
+                top_rewalks += 1
+                keys = {k for k, _ in old_binds}
+                for key, value in old_binds:
+                    before[key] = value
+                keys.update(k for k, _ in chunk.binds)
+                for key in keys:
+                    if _same(dict.get(names, key, _MISSING), before.get(key, _MISSING)):
+                        differ.discard(key)
+                    else:
+                        differ.add(key)
+            else:
+                for key, value in chunk.binds:
+                    dict.__setitem__(names, key, value)
+                    if differ:
+                        before[key] = value
+                        differ.discard(key)
+
+        final_old = self._final
+        changed = {
+            k for k in set(dict.keys(names)) | set(final_old)
+            if not _same(dict.get(names, k, _MISSING), final_old.get(k, _MISSING))
+        }
+        all_chunks = head + region + tail
+        def_rewalks = 0
+        for chunk in all_chunks:
+            if id(chunk) in rewalked:
+                self._walk_deferred(chunk, names)
+            elif changed and chunk.entries and (chunk.all_def or not chunk.reads_def.isdisjoint(changed)):
+                self._materialize(chunk)
+                self._walk_deferred(chunk, names)
+                def_rewalks += 1
+        self._chunks, self._lines, self._final = all_chunks, new, dict.copy(names)
+        self.last_stats = {
+            "mode": "incremental",
+            "parsed_lines": rb_new - ra,
+            "region_chunks": len(region),
+            "top_rewalks": top_rewalks,
+            "deferred_rewalks": def_rewalks,
+        }
+        return self._result(text)
+
+    # ----- result ------------------------------------------------------------------------
+    def _result(self, text: str) -> AnalysisResult:
+        chunks = self._chunks
+        assert chunks is not None
+        shift = self._shift
+        findings: list[Finding] = []
+        for phase in ("top", "deferred"):
+            for chunk in chunks:
+                found = getattr(chunk, phase)
+                if not found:
+                    continue
+                d = chunk.start - chunk.base
+                findings.extend([shift(f, d) for f in found] if d else found)
+        if "resilint" in text or "noqa" in text or "NOQA" in text:
+            directives: list[_supp.Directive] = []
+            for chunk in chunks:
+                d = chunk.start - chunk.base
+                directives.extend(self._shift_directive(x, d) for x in chunk.directives)
+            if directives:
+                findings = self._suppress(findings, directives)
+        findings.sort(key=Finding.sort_key)
+        return AnalysisResult(findings, None, [])
+
+    def _suppress(self, findings: list[Finding], directives: list[_supp.Directive]) -> list[Finding]:
+        """suppression.apply_suppressions, on directives collected per chunk."""
+        by_line: dict[int, list[_supp.Directive]] = {}
+        file_level: list[_supp.Directive] = []
+        for d in directives:
+            (file_level if d.kind == "ignore-file" else by_line.setdefault(d.line, [])).append(d)
+        kept = [f for f in findings if not _supp._suppressed(f, by_line, file_level)]
+        if self.settings.is_enabled(UNUSED_SUPPRESSION):
+            kept.extend(_supp._unused(directives, self.settings))
+        return kept
