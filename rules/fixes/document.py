@@ -11,6 +11,7 @@ columns; libcst's `PositionProvider` is 1-based lines, 0-based character columns
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass
@@ -70,6 +71,26 @@ class _Parsed:
     positions: dict
     parents: dict
     by_span: dict[Span, list[cst.CSTNode]]
+    _offsets: list[int] | None = None
+    _offsets_done: bool = False
+
+    def statement_offsets(self, text: str) -> list[int] | None:
+        """Offsets of each top-level statement (and the end of the last one) in `text`, or
+        None when the module's layout cannot be matched (no trailing newline, ...)."""
+        if not self._offsets_done:
+            self._offsets_done = True
+            module = self.wrapper.module
+            if module.has_trailing_newline:
+                pos = sum(len(module.code_for_node(line)) for line in module.header)
+                offsets = [pos]
+                for stmt in module.body:
+                    code = module.code_for_node(stmt)
+                    if text[pos:pos + len(code)] != code:
+                        return None
+                    pos += len(code)
+                    offsets.append(pos)
+                self._offsets = offsets
+        return self._offsets
 
 
 @lru_cache(maxsize=16)
@@ -182,12 +203,60 @@ class FixDocument:
         return None
 
     # ----- from a new tree to edits ----------------------------------------------------
-    def edits_from(self, new_code: str) -> tuple[Edit, ...]:
-        return edits_between(self.text, new_code)
+    def edits_from(self, new: str | cst.Module) -> tuple[Edit, ...]:
+        """Minimal edits from this text to `new` (code, or a module derived from `self.module`)."""
+        if isinstance(new, cst.Module):
+            edits = self._edits_from_module(new)
+            if edits is not None:
+                return edits
+            new = new.code
+        return edits_between(self.text, new)
 
-    def fix(self, message: str, applicability: Applicability, new_code: str) -> Fix | None:
-        edits = self.edits_from(new_code)
+    def _edits_from_module(self, new: cst.Module) -> tuple[Edit, ...] | None:
+        """Diff only the top-level statements that changed (by identity): no whole-module codegen."""
+        old = self.module
+        if (
+            new.header is not old.header and list(new.header) != list(old.header)
+            or new.footer is not old.footer and list(new.footer) != list(old.footer)
+            or new.has_trailing_newline != old.has_trailing_newline
+            or new.default_newline != old.default_newline
+            or new.default_indent != old.default_indent
+            or not new.body
+        ):
+            return None
+        offsets = self._parsed.statement_offsets(self.text)
+        if offsets is None:
+            return None
+        matcher = difflib.SequenceMatcher(None, [id(s) for s in old.body], [id(s) for s in new.body], autojunk=False)
+        starts = line_starts(self.text)
+        edits: list[Edit] = []
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            start, end = offsets[i1], offsets[i2]
+            new_block = "".join(new.code_for_node(stmt) for stmt in new.body[j1:j2])
+            for s, e, new_text in _diff_offsets(self.text[start:end], new_block):
+                line, col = position_of(starts, start + s)
+                end_line, end_col = position_of(starts, start + e)
+                edits.append(Edit(Span(line, col, end_line, end_col), new_text))
+        return tuple(edits)
+
+    def fix(self, message: str, applicability: Applicability, new: str | cst.Module) -> Fix | None:
+        edits = self.edits_from(new)
         return Fix(message, applicability, edits) if edits else None
+
+    def replace_node(self, node: cst.CSTNode, new_node: cst.CSTNode) -> cst.Module:
+        """`self.module` with `node` replaced, rebuilding only its ancestors (not the tree)."""
+        current, replacement = node, new_node
+        while True:
+            parent = self.parent(current)
+            if parent is None:
+                if current is not self.module:
+                    raise ValueError("node is not part of this document's tree")
+                assert isinstance(replacement, cst.Module)
+                return replacement
+            replacement = _with_child(parent, current, replacement)
+            current = parent
 
     def replace(
         self,
@@ -205,29 +274,52 @@ class FixDocument:
         """
         from .imports import ensure_import
 
-        module = self.module
         names: list[str] = []
+        probe = self.module
         for mod, name in imports:
-            module, expr = ensure_import(module, mod, name)
-            names.append(expr)
+            probe, spelled = ensure_import(probe, mod, name)
+            names.append(spelled)
         new_node = build(*names) if callable(build) and not isinstance(build, cst.CSTNode) else build
-        new_module = module.deep_replace(node, new_node)  # type: ignore[arg-type]
-        assert isinstance(new_module, cst.Module)
-        return self.fix(message, applicability, new_module.code)
+        new_module = self.replace_node(node, new_node)  # type: ignore[arg-type]
+        for (mod, name), wanted in zip(imports, names):
+            new_module, spelled = ensure_import(new_module, mod, name)
+            if spelled != wanted:  # the replacement changed what the module binds: give up
+                return None
+        return self.fix(message, applicability, new_module)
+
+
+def _with_child(parent: cst.CSTNode, child: cst.CSTNode, new: cst.CSTNode) -> cst.CSTNode:
+    for f in dataclasses.fields(parent):
+        value = getattr(parent, f.name)
+        if value is child:
+            return parent.with_changes(**{f.name: new})
+        if isinstance(value, (list, tuple)) and any(v is child for v in value):
+            return parent.with_changes(**{f.name: [new if v is child else v for v in value]})
+    raise ValueError(f"{type(child).__name__} not found in its parent {type(parent).__name__}")
 
 
 def edits_between(old: str, new: str) -> tuple[Edit, ...]:
     """Minimal edits turning `old` into `new`: changed line blocks, trimmed to what changed."""
+    starts = line_starts(old)
+    edits: list[Edit] = []
+    for start, end, new_text in _diff_offsets(old, new):
+        line, col = position_of(starts, start)
+        end_line, end_col = position_of(starts, end)
+        edits.append(Edit(Span(line, col, end_line, end_col), new_text))
+    return tuple(edits)
+
+
+def _diff_offsets(old: str, new: str) -> list[tuple[int, int, str]]:
+    """(start, end, new text) replacements in `old`: a line diff, each block trimmed."""
     if old == new:
-        return ()
+        return []
     old_lines = lines_keepends(old)
     new_lines = lines_keepends(new)
-    starts = line_starts(old)
     old_offsets = [0]
     for line in old_lines:
         old_offsets.append(old_offsets[-1] + len(line))
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    edits: list[Edit] = []
+    out: list[tuple[int, int, str]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
@@ -235,13 +327,8 @@ def edits_between(old: str, new: str) -> tuple[Edit, ...]:
         b = "".join(new_lines[j1:j2])
         prefix = _common_prefix(a, b)
         suffix = _common_suffix(a[prefix:], b[prefix:])
-        start = old_offsets[i1] + prefix
-        end = old_offsets[i1] + len(a) - suffix
-        new_text = b[prefix:len(b) - suffix]
-        line, col = position_of(starts, start)
-        end_line, end_col = position_of(starts, end)
-        edits.append(Edit(Span(line, col, end_line, end_col), new_text))
-    return tuple(edits)
+        out.append((old_offsets[i1] + prefix, old_offsets[i1] + len(a) - suffix, b[prefix:len(b) - suffix]))
+    return out
 
 
 def _common_prefix(a: str, b: str) -> int:
