@@ -92,7 +92,8 @@ def main() -> None:
         got = inc.update(text)
         inc_ms.append((time.perf_counter() - t) * 1000)
         modes[inc.last_stats.get("mode", "?")] += 1
-        parsed.append(inc.last_stats.get("parsed_lines", len(lines)))
+        if "parsed_lines" in inc.last_stats:
+            parsed.append(inc.last_stats["parsed_lines"])
         if not args.no_check:
             t = time.perf_counter()
             want = analyze(text, args.file, settings)
@@ -107,7 +108,10 @@ def main() -> None:
     if full_ms:
         print(f"{'analyze() (full)':24}{pct(full_ms, .5):10.2f}{pct(full_ms, .95):10.2f}{max(full_ms):10.2f}")
     print(f"{'IncrementalAnalyzer':24}{pct(inc_ms, .5):10.2f}{pct(inc_ms, .95):10.2f}{max(inc_ms):10.2f}")
-    print(f"modes: {dict(modes)}; re-parsed lines p50 {statistics.median(parsed):.0f}, p95 {pct(parsed, .95)}, max {max(parsed)}")
+    print(f"modes: {dict(modes)}")
+    if parsed:
+        print(f"re-parsed lines per incremental update: p50 {statistics.median(parsed):.0f}, "
+              f"p95 {pct(parsed, .95)}, max {max(parsed)}")
     if not args.no_check:
         print(f"results identical to analyze(): {args.edits - mismatches}/{args.edits}")
 

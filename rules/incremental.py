@@ -31,8 +31,8 @@ the line delta (column positions are untouched: whole lines moved).
 Safety nets (any of them -> the exact `analyze()` result):
   * rules with a `finish()` hook, rules that keep per-instance state across statements
     (state compared to its initial value at every statement boundary), rules that read the
-    whole file (`ctx.tree.body`, `ctx.text`, `ctx.findings`, `ctx.index.lines`, a line
-    outside the statement, another statement's class scope, iterate the module scope) or
+    whole file (`ctx.tree.body`, `ctx.text`, `ctx.findings`, a line of `ctx.index` outside the
+    statement, another statement's class scope, iterate the module scope) or
     report a range outside the statement they were visiting: the analyzer switches to
     `analyze()` for good (`full_only` says why);
   * a rule raising (RES998) or a file too deep to walk: `analyze()` for that update and a
@@ -237,9 +237,8 @@ class _Index(LineIndex):
         return self.owner._text
 
     @property
-    def lines(self) -> list[str]:  # type: ignore[override]
-        self.owner._violation("a rule read ctx.index.lines")
-        return _strip_ends(self.owner._cur_lines)
+    def lines(self) -> "_LinesView":  # type: ignore[override]
+        return _LinesView(self.owner)
 
     def line(self, lineno0: int) -> str:
         owner = self.owner
@@ -249,6 +248,41 @@ class _Index(LineIndex):
         if 0 <= lineno0 < len(lines):
             return _strip_end(lines[lineno0])
         return ""
+
+
+class _LinesView:
+    """ctx.index.lines without building it: indexing a line of the statement being walked is fine."""
+
+    __slots__ = ("owner",)
+
+    def __init__(self, owner: "IncrementalAnalyzer") -> None:
+        self.owner = owner
+
+    def __len__(self) -> int:
+        lines = self.owner._cur_lines
+        return len(lines) + (1 if not lines or lines[-1].endswith(("\n", "\r")) else 0)
+
+    def __getitem__(self, key):
+        owner = self.owner
+        if isinstance(key, slice):
+            start, stop, step = key.indices(len(self))
+            if start < stop and not (owner._lo <= start and stop <= owner._hi):
+                owner._violation("a rule read lines outside the statement it was visiting")
+            return _strip_ends(owner._cur_lines)[key]
+        if key < 0:
+            key += len(self)
+        if not owner._lo <= key < owner._hi:
+            owner._violation("a rule read a line outside the statement it was visiting")
+        lines = owner._cur_lines
+        if 0 <= key < len(lines):
+            return _strip_end(lines[key])
+        if key == len(lines) and key < len(self):
+            return ""
+        raise IndexError("line index out of range")
+
+    def __iter__(self):
+        self.owner._violation("a rule iterated over every line of the file")
+        return iter(_strip_ends(self.owner._cur_lines))
 
 
 def _strip_end(line: str) -> str:

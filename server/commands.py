@@ -53,7 +53,7 @@ def debug_info(session: Session, uri: str | None = None) -> dict[str, Any]:
             "platform": platform.platform(),
         },
         "client": {"name": getattr(client, "name", None), "version": getattr(client, "version", None)},
-        "positionEncoding": str(session.encoding),
+        "positionEncoding": getattr(session.encoding, "value", session.encoding),
         "diagnosticMode": "pull" if session.pull_diagnostics else "push",
         "incrementalAnalyzer": IncrementalAnalyzer is not None,
         "workspaceFolders": [

@@ -15,6 +15,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from . import commands, logs
+from . import hover as hover_feature
 from . import diagnostics as diagnostics_mod
 from .diagnostics import Diagnostics
 from .documents import Document
@@ -61,6 +62,7 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
         client_log.attach_loop(asyncio.get_running_loop())
         session.capabilities = params.capabilities
         session.client_info = params.client_info
+        session.client_locale = params.locale
         session.encoding = ls.workspace.position_encoding or types.PositionEncodingKind.Utf16
         session.set_folders(params)
         session.init_settings = parse_settings(params.initialization_options)
@@ -99,10 +101,9 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
             return False
         result = list(result or [])
         result += [None] * (len(items) - len(result))
-        before = [s.as_json() for s in session.all_settings()]
-        session.apply_configuration(result[0], result[1:])
+        changed = session.apply_configuration(result[0], result[1:])
         show_settings_errors()
-        return before != [s.as_json() for s in session.all_settings()]
+        return changed
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: LanguageServer, params: Any) -> None:
@@ -188,6 +189,7 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
     diagnostics_mod.register(server, diags)
     commands.register(server, session)
     logs.register(server)
+    hover_feature.register(server)
     return server
 
 

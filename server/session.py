@@ -26,6 +26,7 @@ class Session:
     global_settings: EditorSettings | None = None  # from workspace/configuration (global)
     capabilities: types.ClientCapabilities = field(default_factory=types.ClientCapabilities)
     client_info: Any = None
+    client_locale: str | None = None  # InitializeParams.locale
     encoding: str = types.PositionEncodingKind.Utf16
     generation: int = 0  # bumped whenever settings or config files change
     configs: ConfigCache = field(default_factory=ConfigCache)
@@ -94,12 +95,17 @@ class Session:
             return folder.settings
         return self.base_settings()
 
-    def apply_configuration(self, global_raw: Any, folder_raws: list[Any]) -> None:
+    def apply_configuration(self, global_raw: Any, folder_raws: list[Any]) -> bool:
+        """Install settings from the client; True (and caches invalidated) when they changed."""
+        before = [s.as_json() for s in self.all_settings()]
         base = parse_settings(global_raw, self.init_settings) if global_raw is not None else None
         self.global_settings = base
         for folder, raw in zip(self.folders, folder_raws):
             folder.settings = parse_settings(raw, base or self.init_settings) if raw is not None else None
-        self.invalidate()
+        changed = before != [s.as_json() for s in self.all_settings()]
+        if changed:
+            self.invalidate()
+        return changed
 
     def all_settings(self) -> list[EditorSettings]:
         return [self.base_settings(), *(f.settings for f in self.folders if f.settings is not None)]

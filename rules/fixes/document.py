@@ -66,21 +66,39 @@ def position_of(starts: list[int], offset: int) -> tuple[int, int]:
 
 
 @dataclass
-class _Parsed:
-    wrapper: MetadataWrapper
+class _Index:
+    """Positions and parents of the nodes of one top-level statement (or the whole module)."""
+
     positions: dict
     parents: dict
     by_span: dict[Span, list[cst.CSTNode]]
-    _offsets: list[int] | None = None
-    _offsets_done: bool = False
 
-    def statement_offsets(self, text: str) -> list[int] | None:
-        """Offsets of each top-level statement (and the end of the last one) in `text`, or
+
+class _Parsed:
+    """A parsed text. Metadata is computed per top-level statement, on demand: a fix needs the
+    nodes of one statement, and libcst's metadata over a whole large module takes seconds."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.module = cst.parse_module(text)
+        self._offsets: list[int] | None = None
+        self._offsets_done = False
+        self._starts: list[int] | None = None
+        self.indexes: dict[int, _Index] = {}  # statement index (-1: whole module) -> index
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = line_starts(self.text)
+        return self._starts
+
+    def statement_offsets(self) -> list[int] | None:
+        """Offsets of each top-level statement (and the end of the last one) in the text, or
         None when the module's layout cannot be matched (no trailing newline, ...)."""
         if not self._offsets_done:
             self._offsets_done = True
-            module = self.wrapper.module
-            if module.has_trailing_newline:
+            module, text = self.module, self.text
+            if module.has_trailing_newline and module.body:
                 pos = sum(len(module.code_for_node(line)) for line in module.header)
                 offsets = [pos]
                 for stmt in module.body:
@@ -92,18 +110,65 @@ class _Parsed:
                 self._offsets = offsets
         return self._offsets
 
+    def index_for(self, span: Span) -> _Index:
+        offsets = self.statement_offsets()
+        if offsets is None:
+            return self._index(-1)
+        try:
+            offset = offset_of(self.starts, self.text, span.line, span.col)
+        except ValueError:
+            return self._index(-1)
+        i = bisect.bisect_right(offsets, offset) - 1
+        if not 0 <= i < len(self.module.body):
+            return self._index(-1)
+        return self._index(i)
+
+    def _index(self, i: int) -> _Index:
+        index = self.indexes.get(i)
+        if index is not None:
+            return index
+        module = self.module
+        if i < 0:
+            sub, line_base = module, 0
+        else:
+            offsets = self.statement_offsets()
+            assert offsets is not None
+            sub = cst.Module(
+                body=[module.body[i]],
+                header=(),
+                footer=(),
+                default_indent=module.default_indent,
+                default_newline=module.default_newline,
+                has_trailing_newline=True,
+            )
+            line_base = bisect.bisect_right(self.starts, offsets[i]) - 1
+        wrapper = MetadataWrapper(sub, unsafe_skip_copy=True)
+        resolved = wrapper.resolve_many([PositionProvider, ParentNodeProvider])
+        positions = {}
+        by_span: dict[Span, list[cst.CSTNode]] = {}
+        for node, rng in resolved[PositionProvider].items():
+            if node is sub:
+                continue
+            span = Span(rng.start.line - 1 + line_base, rng.start.column, rng.end.line - 1 + line_base, rng.end.column)
+            positions[node] = span
+            by_span.setdefault(span, []).append(node)
+        parents = {node: (module if parent is sub else parent) for node, parent in resolved[ParentNodeProvider].items()}
+        index = _Index(positions, parents, by_span)
+        self.indexes[i] = index
+        return index
+
+    def lookup(self, node: cst.CSTNode, what: str):
+        for index in self.indexes.values():
+            table = getattr(index, what)
+            if node in table:
+                return table[node]
+        return None
+
 
 @lru_cache(maxsize=16)
 def _parse(text: str) -> _Parsed:
     """Parse once per text; libcst trees are immutable, so sharing between documents is safe."""
-    wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
-    resolved = wrapper.resolve_many([PositionProvider, ParentNodeProvider])
-    positions = resolved[PositionProvider]
-    by_span: dict[Span, list[cst.CSTNode]] = {}
-    for node, rng in positions.items():
-        span = Span(rng.start.line - 1, rng.start.column, rng.end.line - 1, rng.end.column)
-        by_span.setdefault(span, []).append(node)
-    return _Parsed(wrapper, positions, resolved[ParentNodeProvider], by_span)
+    return _Parsed(text)
 
 
 class FixDocument:
@@ -131,22 +196,23 @@ class FixDocument:
     @property
     def module(self) -> cst.Module:
         """The parsed module. Raises `libcst.ParserSyntaxError` when libcst cannot parse it."""
-        return self._parsed.wrapper.module
+        return self._parsed.module
 
     @cached_property
     def parses(self) -> bool:
         try:
             self._parsed
-        except (cst.ParserSyntaxError, RecursionError, ValueError):
+        except (cst.ParserSyntaxError, RecursionError, ValueError, SyntaxError):
             return False
         return True
 
-    def span_of(self, node: cst.CSTNode) -> Span:
-        rng = self._parsed.positions[node]
-        return Span(rng.start.line - 1, rng.start.column, rng.end.line - 1, rng.end.column)
+    def span_of(self, node: cst.CSTNode) -> Span | None:
+        """The node's range (nodes of statements already looked at by `node_at`)."""
+        return self._parsed.lookup(node, "positions")
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self._parsed.parents.get(node)
+        """The node's parent (the module for top-level statements), once `node_at` indexed it."""
+        return self._parsed.lookup(node, "parents")
 
     def ancestors(self, node: cst.CSTNode) -> Iterable[cst.CSTNode]:
         parent = self.parent(node)
@@ -159,7 +225,7 @@ class FixDocument:
 
     def node_at(self, span: Span, kind: type[N] | tuple[type, ...] | None = None) -> N | None:
         """The innermost node (of `kind`, when given) whose range is exactly `span`."""
-        nodes = self._parsed.by_span.get(span, [])
+        nodes = self._parsed.index_for(span).by_span.get(span, [])
         best = None
         best_depth = -1
         for node in nodes:
@@ -224,11 +290,11 @@ class FixDocument:
             or not new.body
         ):
             return None
-        offsets = self._parsed.statement_offsets(self.text)
+        offsets = self._parsed.statement_offsets()
         if offsets is None:
             return None
         matcher = difflib.SequenceMatcher(None, [id(s) for s in old.body], [id(s) for s in new.body], autojunk=False)
-        starts = line_starts(self.text)
+        starts = self._parsed.starts
         edits: list[Edit] = []
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":

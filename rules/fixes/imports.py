@@ -339,7 +339,7 @@ def _insert_fresh(module: cst.Module, body: list, at: int, new: cst.SimpleStatem
         blanks, rest = _split_leading(nxt.leading_lines)
         if at == 0:
             blanks = []  # the module header keeps the lines above the first statement
-        new = new.with_changes(leading_lines=blanks)
+        new = new.with_changes(leading_lines=blanks[:1])
         wanted = 2 if isinstance(nxt, (cst.FunctionDef, cst.ClassDef)) else 1
         body[at] = nxt.with_changes(leading_lines=[cst.EmptyLine()] * max(wanted, len(blanks)) + rest)
     elif at > 0:

@@ -395,11 +395,12 @@ def await_fix(
     ) and not call.lpar
 
     def rewrite(c: cst.Call, local: str) -> cst.Await:
-        node = to_thread(c, local) if thread else awaited(c, local)
+        # `asyncio.sleep` rather than a bare `sleep`: the module is imported (or reused) as such
+        node = to_thread(c, f"{local}.{name}") if thread else awaited(c, f"{local}.{name}")
         return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]) if tight else node
 
     title = message or (f"Run in a thread with `await {module}.{name}(...)`" if thread else f"Use `await {module}.{name}(...)`")
-    return call_fix(finding, doc, rewrite, title, applicability, [(module, name)])
+    return call_fix(finding, doc, rewrite, title, applicability, [(module, None)])
 
 
 def parameter_fix(
@@ -457,6 +458,18 @@ class _Roots(cst.CSTVisitor):
             self.roots.append(func.value)
 
 
+def _wrapped_function(doc: "FixDocument", node: cst.CSTNode) -> cst.CSTNode | None:
+    """`retry(...)(fetch)` at module level: the module-level `def fetch`."""
+    parent = doc.parent(node)
+    if isinstance(parent, cst.Call) and parent.func is node and parent.args:
+        target = parent.args[0].value
+        if isinstance(target, cst.Name):
+            for stmt in doc.module.body:
+                if isinstance(stmt, cst.FunctionDef) and stmt.name.value == target.value:
+                    return stmt.body
+    return None
+
+
 def transport_errors(doc: "FixDocument", node: cst.CSTNode) -> list[tuple[str, str]]:
     """The transport exceptions of the libraries called in the function `node` retries
     (the decorated function, or the function around a `Retrying(...)` call)."""
@@ -468,7 +481,9 @@ def transport_errors(doc: "FixDocument", node: cst.CSTNode) -> list[tuple[str, s
         if isinstance(parent, cst.FunctionDef) and isinstance(node, cst.Decorator):
             body = parent.body
         else:
-            body = doc.enclosing(node, cst.FunctionDef) or doc.module
+            body = doc.enclosing(node, cst.FunctionDef) or _wrapped_function(doc, node)
+    if body is None:
+        return list(DEFAULT_TRANSPORT_ERRORS)
     visitor = _Roots()
     body.visit(visitor)
     where = local_modules(doc.module)

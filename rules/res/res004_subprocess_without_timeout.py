@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from ..context import call_has_arg, keyword
 from ..model import Rule, Severity
 from ..names import Binding
+
+if TYPE_CHECKING:
+    from ..context import FileContext
 from ._timeouts import SUBPROCESS_TIMEOUTS
 
 _BODIES = ("body", "orelse", "finalbody")
@@ -32,8 +36,12 @@ Checks for `subprocess.run`, `subprocess.call`, `subprocess.check_call` and
 These calls wait for the child process to exit. A child that hangs (a stuck network
 mount, a prompt waiting for input, a deadlocked tool) then holds the calling thread or
 worker forever; under load the workers run out and the service stops answering (guide: H5
-"everything has a timeout"; fault-tolerance rule §6). `wait()`/`communicate()` right after
-`kill()` on the same process are not flagged: a killed child exits at once.
+"everything has a timeout"; fault-tolerance rule §6).
+
+A `wait()`/`communicate()` that comes after `kill()` on the same process in the same function,
+or after an unbounded `wait()`/`communicate()` that is already reported (or `wait()` after any
+`communicate()`), is not flagged: the child has exited by then. `terminate()` does not count
+(the child may ignore `SIGTERM`).
 
 ## Example
 ```python
@@ -71,6 +79,8 @@ changes behaviour for commands that legitimately run longer.
         "import subprocess\np = subprocess.Popen(['tool'])\np.wait(5)\n",
         "import subprocess\np = subprocess.Popen(['tool'])\nout, err = p.communicate(b'', 10)\n",
         "import subprocess\np = subprocess.Popen(['tool'])\np.kill()\np.wait()\n",
+        "import subprocess\ndef reap(cmd):\n    p = subprocess.Popen(cmd)\n    try:\n        return p.communicate(timeout=9)\n"
+        "    except subprocess.TimeoutExpired:\n        p.kill()\n        return p.communicate()\n",
         "import subprocess\nsubprocess.run(['ls'], timeout=None)\n",
         "class Runner:\n    def run(self, cmd): ...\nRunner().run(['ls'])\n",
         "def wait(p): ...\nwait(None)\n",
@@ -88,6 +98,11 @@ changes behaviour for commands that legitimately run longer.
         "import subprocess\np = subprocess.Popen(['tool'])\np.terminate()\np.wait()\n",
     )
 
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        #: id(function) -> its receiver events (built once per function, on the first candidate).
+        self._events: dict[int, list[tuple[tuple[int, int], str, str]]] = {}
+
     def check_call(self, call: ast.Call, callee: Binding) -> None:
         name = callee.qualname
         assert name is not None
@@ -95,35 +110,96 @@ changes behaviour for commands that legitimately run longer.
             return  # timeout=None is RES002's
         if call_has_arg(call, "timeout", SUBPROCESS_TIMEOUTS.get(name)):
             return
-        if name.startswith("subprocess.Popen()") and self._after_kill(call):
+        if name.startswith("subprocess.Popen()") and self._already_ended(call):
             return
         self.report(call.func, callee=name.replace("()", ""), timeout=self.ctx.settings.options.timeouts.default)
 
-    def _after_kill(self, call: ast.Call) -> bool:
-        """`p.kill()` directly followed by `p.wait()` / `p.communicate()`: the child exits at once."""
-        parents = self.ctx.parents
-        if len(parents) < 2 or not isinstance(call.func, ast.Attribute):
+    def _already_ended(self, call: ast.Call) -> bool:
+        """`p.wait()`/`p.communicate()` after `p.kill()`, or after an unbounded wait on the same `p`
+        (that one is reported), or `p.wait()` after `p.communicate()`: the child has exited already.
+
+        Looks at earlier calls on the same receiver in the enclosing function (one bounded walk per
+        function, cached); an assignment to the receiver in between starts over.
+        """
+        func = call.func
+        if not isinstance(func, ast.Attribute):
             return False
-        stmt = parents[-1]
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr)) and stmt.value is call:
-            pass
+        receiver = ast.dump(func.value)
+        fn = self.ctx.function
+        if fn is None or isinstance(fn, ast.Lambda):
+            events = self._sibling_events(call)
         else:
-            return False
-        container = parents[-2]
+            events = self._events.get(id(fn))
+            if events is None:
+                events = self._events[id(fn)] = _receiver_events(fn)
+        here = (call.lineno, call.col_offset)
+        ended = False
+        for pos, kind, who in events:
+            if pos >= here:
+                break
+            if who != receiver:
+                continue
+            if kind in ("assign", "terminate"):
+                ended = False  # a new process, or one the code believes may still run
+            elif kind == "kill" or kind == "unbounded" or (kind == "communicate" and func.attr == "wait"):
+                ended = True
+        return ended
+
+    def _sibling_events(self, call: ast.Call) -> list[tuple[tuple[int, int], str, str]]:
+        """Outside functions: only the statement right before this one counts."""
+        parents = self.ctx.parents
+        if len(parents) < 2:
+            return []
+        stmt, container = parents[-1], parents[-2]
         for field in _BODIES:
             body = getattr(container, field, None)
-            if body.__class__ is not list:
+            if body.__class__ is list:
+                for i, item in enumerate(body):
+                    if item is stmt and i:
+                        return _receiver_events(body[i - 1])
+        return []
+
+
+def _receiver_events(root: ast.AST) -> list[tuple[tuple[int, int], str, str]]:
+    """(position, kind, receiver dump) for `r.kill()`, `r.terminate()`, `r.wait()`/`r.communicate()`
+    and `r = ...`."""
+    out: list[tuple[tuple[int, int], str, str]] = []
+    for node in ast.walk(root):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            attr = node.func.attr
+            if attr in ("kill", "terminate") and not node.args:
+                kind = attr
+            elif attr in ("wait", "communicate"):
+                bounded = any(kw.arg in ("timeout", None) for kw in node.keywords) or len(node.args) > (
+                    0 if attr == "wait" else 1
+                )
+                kind = "communicate" if attr == "communicate" and bounded else ("unbounded" if not bounded else "")
+                if not kind:
+                    continue
+            else:
                 continue
-            for i, item in enumerate(body):
-                if item is stmt:
-                    if i == 0:
-                        return False
-                    prev = body[i - 1]
-                    return (
-                        isinstance(prev, ast.Expr)
-                        and isinstance(prev.value, ast.Call)
-                        and isinstance(prev.value.func, ast.Attribute)
-                        and prev.value.func.attr == "kill"
-                        and ast.dump(prev.value.func.value) == ast.dump(call.func.value)
-                    )
-        return False
+            out.append(((node.lineno, node.col_offset), kind, ast.dump(node.func.value)))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                for sub in ast.walk(t):
+                    if isinstance(sub, (ast.Name, ast.Attribute)):
+                        # the value is evaluated before the target is bound: place it at the end
+                        end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
+                        out.append((end, "assign", ast.dump(_load(sub))))
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            for sub in ast.walk(node.optional_vars):
+                if isinstance(sub, (ast.Name, ast.Attribute)):
+                    end = (node.context_expr.end_lineno or 0, node.context_expr.end_col_offset or 0)
+                    out.append((end, "assign", ast.dump(_load(sub))))
+    out.sort(key=lambda e: e[0])
+    return out
+
+
+def _load(target: ast.expr) -> ast.expr:
+    """The Load-context twin of an assignment target, so its dump matches a receiver's."""
+    if isinstance(target, ast.Name):
+        return ast.Name(id=target.id, ctx=ast.Load())
+    if isinstance(target, ast.Attribute):
+        return ast.Attribute(value=target.value, attr=target.attr, ctx=ast.Load())
+    return target

@@ -91,7 +91,7 @@ function; also `@circuitbreaker.circuit(...)` on a nested function that is then 
 A breaker's whole value is its memory: it counts failures across calls and opens after too
 many, so callers fail fast instead of piling onto a dead dependency. A breaker built per call
 starts closed with zero failures every time: it can never open, and the dependency keeps
-being hammered exactly when it is down (guide: C1 slow dependency → cascading failure;
+being hammered exactly when it is down (guide: C1 load amplification → cascading failure;
 fault-tolerance rules §3). Breakers at module or class level, stored on `self` in
 `__init__`, injected as parameters, or built by a factory that only returns them are not
 flagged.

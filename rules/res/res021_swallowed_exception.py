@@ -32,7 +32,7 @@ and no re-raise.
 Such a handler turns every failure — a timeout, a bug such as `TypeError`, even
 `KeyboardInterrupt` for a bare `except:` — into silence. Nothing reaches the logs or the
 metrics, callers get a default value that looks like success, and an outage becomes a
-mystery to debug (guide: H1 make failure visible, P10 observability; fault-tolerance
+mystery to debug (guide: H1 design to detect failure, P10 observability; fault-tolerance
 rules §10). Narrow handlers (`except KeyError: pass`) and handlers that log or raise are not
 flagged.
 

@@ -17,7 +17,7 @@ class ErrorLoggedWithoutTraceback(Rule):
     severity = Severity.INFO
     refs = ("P10", "T§10")
     fix_applicability = "safe"
-    fix_title = "Use `{receiver}.exception(...)`"
+    fix_title = "Log the traceback: `.exception(...)` or `exc_info=True`"
 
     docs = """
 ## What it does

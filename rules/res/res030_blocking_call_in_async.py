@@ -18,7 +18,7 @@ class BlockingCallInAsync(Rule):
     severity = Severity.WARNING
     refs = ("P4", "P5", "C4")
     fix_applicability = "unsafe"
-    fix_title = "{fix}"
+    fix_title = "Use `await asyncio.sleep(...)` / wrap in `await asyncio.to_thread(...)`"
     callees = BLOCKING_CALLS
 
     docs = """
@@ -32,8 +32,8 @@ functions and building or using a `requests.Session`, `urllib.request.urlopen`, 
 ## Why is this bad?
 An event loop runs one thing at a time. A blocking call inside a coroutine freezes the whole
 loop: every other request, heartbeat and timeout on it waits until the call returns, so one
-slow dependency turns into latency for every user of the process (guide: P4 and P5, isolate
-and bound slow work; C4 blocked event loop → every request slow). A call made inside a nested
+slow dependency turns into latency for every user of the process (guide: P4 latency is the
+backend's UX, P5 capacity is design; C4 latency explodes → queues grow → timeouts). A call made inside a nested
 sync `def` or a `lambda`, or handed (not called) to `asyncio.to_thread`/`run_in_executor`,
 runs in a worker thread and is not flagged.
 
@@ -102,8 +102,4 @@ variables and cancellation behave differently) and other tasks run while it wait
             return
         name = callee.qualname
         assert name is not None
-        if name == "time.sleep":
-            fix = "Replace with `await asyncio.sleep(...)`"
-        else:
-            fix = "Wrap in `await asyncio.to_thread(...)`"
-        self.report(call.func, callee=name.replace("()", ""), fix=fix)
+        self.report(call.func, callee=name.replace("()", ""))

@@ -31,7 +31,7 @@ used as a bare statement, so the returned task is thrown away.
 The event loop only keeps a weak reference to a task. A task nobody references can be
 garbage-collected before it finishes, silently cancelling the work; and since nobody awaits
 it, its exception is at best logged as "Task exception was never retrieved" at garbage
-collection time (guide: H1, make failure visible). A task that is assigned, awaited,
+collection time (guide: H1, design to detect failure). A task that is assigned, awaited,
 returned, added to a set or created by a `TaskGroup` (`tg.create_task`) is not flagged.
 
 ## Example

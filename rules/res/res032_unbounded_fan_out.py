@@ -66,8 +66,8 @@ or used in the enclosing function or in the helper the comprehension calls.
 ## Why is this bad?
 `gather` starts everything at once. With 10 items that is fine; with 10 000 it opens
 10 000 sockets, exhausts the connection pool and file descriptors, trips the dependency's
-rate limit and turns a batch job into an outage (guide: P5 bound every resource, H6 limit
-concurrency at every hop). A fixed number of awaitables (`gather(a(), b())`, or a
+rate limit and turns a batch job into an outage (guide: P5 capacity is design — queues and
+backpressure are features; H6 latency is a queue in disguise). A fixed number of awaitables (`gather(a(), b())`, or a
 comprehension over a literal tuple) is not flagged.
 
 ## Example
@@ -175,16 +175,28 @@ concurrency, longer total duration), which changes timing for callers.
             return self._constant_int(expr.left) and self._constant_int(expr.right)
         if not isinstance(expr, ast.Name):
             return False
-        function = self.ctx.function
-        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and expr.id in _param_names(function):
-            return False
+        name = expr.id
+        statements: list[ast.AST] = list(self.ctx.tree.body)
+        for function in self.ctx.functions:
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return False
+            if name in _param_names(function):
+                return False
+            statements.extend(_walk(function))
         values = []
-        for stmt in self.ctx.tree.body:
-            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == expr.id for t in stmt.targets):
-                values.append(stmt.value)
-            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == expr.id:
-                values.append(stmt.value)
-        return len(values) == 1 and isinstance(values[0], ast.Constant) and isinstance(values[0].value, int)
+        for stmt in statements:
+            if isinstance(stmt, ast.Assign):
+                if any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+                    values.append(stmt.value)
+                elif any(name in _target_ids(t) for t in stmt.targets):
+                    return False
+            elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
+                if isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+                    values.append(stmt.value)
+        return bool(values) and all(
+            isinstance(v, ast.Constant) and isinstance(v.value, int) and not isinstance(v.value, bool)
+            for v in values
+        )
 
     def _fixed_local(self, name: str, depth: int) -> bool:
         """A local name assigned only fixed-length values and never appended to."""

@@ -49,8 +49,8 @@ Checks for queues created without a bound: `asyncio.Queue()`, `asyncio.LifoQueue
 ## Why is this bad?
 An unbounded queue hides overload instead of pushing back: when consumers fall behind,
 producers keep adding, latency grows with the backlog and the process eventually runs out
-of memory, losing everything queued (guide: P5, bound every resource and apply
-backpressure). A bounded queue makes producers wait (or fail fast with `put_nowait`),
+of memory, losing everything queued (guide: P5, capacity is design: queues and
+backpressure are features). A bounded queue makes producers wait (or fail fast with `put_nowait`),
 which is the signal that the system is saturated. A `maxsize` given as a variable or
 through `**kwargs` is trusted.
 

@@ -1,0 +1,45 @@
+-- resilint for Neovim 0.7 - 0.10 without plugins (`vim.lsp.start` on 0.8+, `start_client` on 0.7).
+-- Put this in init.lua.
+local settings = { resilint = { enable = true } }
+
+local function root_for(bufnr)
+  local file = vim.api.nvim_buf_get_name(bufnr)
+  local markers = { 'pyproject.toml', 'setup.cfg', 'setup.py', '.git' }
+  if vim.fs and vim.fs.find then -- 0.8+
+    local found = vim.fs.find(markers, { path = vim.fs.dirname(file), upward = true })[1]
+    return found and vim.fs.dirname(found) or vim.fs.dirname(file)
+  end
+  local dir = vim.fn.fnamemodify(file, ':p:h')
+  while dir ~= '/' and dir ~= '' do
+    for _, m in ipairs(markers) do
+      if vim.loop.fs_stat(dir .. '/' .. m) then return dir end
+    end
+    dir = vim.fn.fnamemodify(dir, ':h')
+  end
+  return vim.fn.fnamemodify(file, ':p:h')
+end
+
+local resilint_clients = {} -- root_dir -> client id (0.7)
+
+vim.api.nvim_create_autocmd('FileType', {
+  pattern = 'python',
+  callback = function(args)
+    local config = {
+      name = 'resilint',
+      cmd = { 'resilint', 'serve' },
+      root_dir = root_for(args.buf),
+      settings = settings,
+      init_options = settings.resilint,
+    }
+    if vim.lsp.start then -- 0.8+: reuses a running client with the same name and root_dir
+      vim.lsp.start(config, { bufnr = args.buf })
+    else -- 0.7
+      local id = resilint_clients[config.root_dir]
+      if not id or not vim.lsp.get_client_by_id(id) then
+        id = vim.lsp.start_client(config)
+        resilint_clients[config.root_dir] = id
+      end
+      if id then vim.lsp.buf_attach_client(args.buf, id) end
+    end
+  end,
+})

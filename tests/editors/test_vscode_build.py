@@ -1,0 +1,90 @@
+"""Build the VS Code extension exactly as a release does: npm ci, tsc --noEmit, esbuild, vsce package.
+
+Runs whenever `node` and `npm` are on PATH (skips otherwise). npm's cache lives in
+client-vscode/.npm-cache (git-ignored), so nothing is cached outside the repository and a
+second run needs no network. `vsce package --no-dependencies` works offline.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+EXT = REPO / "client-vscode"
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("node") is None or shutil.which("npm") is None, reason="needs node and npm"
+)
+
+
+def _run(args: list[str], env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(args, cwd=EXT, env=env, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, f"{' '.join(args)} -> {proc.returncode}\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    return proc
+
+
+def test_vsix_builds_offline() -> None:
+    env = {
+        **os.environ,
+        "npm_config_cache": str(EXT / ".npm-cache"),
+        "npm_config_update_notifier": "false",
+        "npm_config_fund": "false",
+        "npm_config_audit": "false",
+    }
+    vsix = EXT / "resilint.vsix"
+    vsix.unlink(missing_ok=True)
+    _run(["npm", "ci", "--prefer-offline", "--no-audit", "--no-fund"], env, 240)
+    _run(["npx", "--no-install", "tsc", "--noEmit"], env, 120)  # typecheck
+    _run(["npm", "run", "build"], env, 120)  # copy assets + esbuild bundle
+    assert (EXT / "dist" / "extension.js").stat().st_size > 10_000
+    _run(
+        ["npx", "--no-install", "vsce", "package", "--no-dependencies", "--allow-missing-repository",
+         "--skip-license", "-o", str(vsix)],
+        env,
+        120,
+    )
+    assert vsix.exists()
+    with zipfile.ZipFile(vsix) as zf:
+        names = set(zf.namelist())
+        assert "extension/dist/extension.js" in names
+        assert "extension/package.json" in names
+        assert "extension/snippets/python.json" in names
+        assert "extension/README.md" in names
+        assert not any(n.startswith("extension/node_modules/") for n in names), "node_modules leaked into the .vsix"
+        assert not any(n.startswith("extension/src/") for n in names), "TypeScript sources leaked into the .vsix"
+        manifest = json.loads(zf.read("extension/package.json"))
+    commands = {c["command"] for c in manifest["contributes"]["commands"]}
+    assert {"resilint.restart", "resilint.fixAll", "resilint.showOutput", "resilint.showRuleDocs"} <= commands
+    props = manifest["contributes"]["configuration"]["properties"]
+    for key in ("enable", "interpreter", "importStrategy", "select", "ignore", "severity", "unsafeFixes",
+                "timeouts", "guides", "locale", "debounce", "logLevel", "trace.server"):
+        assert f"resilint.{key}" in props, key
+    assert props["resilint.importStrategy"]["enum"] == ["useBundled", "fromEnvironment"]
+
+
+def test_extension_settings_are_known_to_the_server() -> None:
+    """Every server setting the extension sends is accepted by the server's parser."""
+    from resilint.server.workspace_settings import parse_settings
+
+    manifest = json.loads((EXT / "package.json").read_text())
+    client_only = {"interpreter", "importStrategy", "showNotifications", "trace.server"}
+    sample = {"string": "x", "boolean": True, "integer": 5, "number": 5, "array": [], "object": {}}
+    values = {"logLevel": "info", "locale": "en", "configurationPreference": "filesystemFirst",
+              "select": ["RES001"], "extendSelect": ["RES033"], "ignore": ["RES022"],
+              "severity": {"RES022": "hint"}, "timeouts": {"default": 5}, "guides": [],
+              "configuration": None}
+    settings = {}
+    for key, schema in manifest["contributes"]["configuration"]["properties"].items():
+        name = key.removeprefix("resilint.")
+        if name in client_only:
+            continue
+        kind = schema["type"][0] if isinstance(schema["type"], list) else schema["type"]
+        settings[name] = values.get(name, sample[kind])
+    parsed = parse_settings(settings)
+    assert parsed.errors == (), parsed.errors

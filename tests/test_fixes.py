@@ -1,0 +1,457 @@
+"""The fix machinery (rules/fixes): snapshots of fix diffs, imports, layout, edits, fix-all."""
+from __future__ import annotations
+
+import ast
+import difflib
+import subprocess
+import sys
+
+import libcst as cst
+import pytest
+
+from resilint.rules.engine import analyze
+from resilint.rules.fixes import FixDocument, apply_edits, compute_fix, fix_all
+from resilint.rules.fixes._proposed import PROPOSED
+from resilint.rules.fixes.document import edits_between
+from resilint.rules.fixes.imports import ensure_import
+from resilint.rules.fixes.transforms import (
+    add_decorator,
+    add_keyword,
+    awaited,
+    code_numbers,
+    decorator_add_keyword,
+    number,
+    remove_keyword,
+    rename_callee,
+    replace_keyword_value,
+    split_keyword,
+    to_thread,
+)
+from resilint.rules.model import Edit, Finding, Severity, Span
+from resilint.rules.registry import all_rules, get_rule
+from ruleharness import all_rules_settings
+from testpaths import FIXTURES, SNAPSHOTS, UPDATE
+
+FIX_SNAPSHOTS = SNAPSHOTS / "fixes"
+
+
+@pytest.fixture
+def proposed(monkeypatch):
+    """The proposed hooks of rules/fixes/_proposed.py on the rules that lack their own."""
+    for code, fn in PROPOSED.items():
+        rule = get_rule(code)
+        if rule is not None and "make_fix" not in vars(rule):
+            monkeypatch.setattr(rule, "make_fix", classmethod(fn), raising=False)
+    yield
+
+
+def settings(**options):
+    return all_rules_settings(**options)
+
+
+def finding_of(text: str, code: str, index: int = 0, **options) -> Finding:
+    found = [f for f in analyze(text, "example.py", settings(**options)).findings if f.code == code]
+    assert len(found) > index, f"expected a {code} finding in:\n{text}"
+    return found[index]
+
+
+def fixed(text: str, code: str, index: int = 0, **options) -> str:
+    finding = finding_of(text, code, index, **options)
+    fix = compute_fix(finding, text, "example.py", settings(**options), strict=True)
+    assert fix is not None, f"no fix for {finding}"
+    return apply_edits(text, fix.edits)
+
+
+def add_kw(code: str, name: str = "timeout", value: str = "10") -> str:
+    call = cst.parse_expression(code)
+    assert isinstance(call, cst.Call)
+    return cst.Module([]).code_for_node(add_keyword(call, name, value))
+
+
+# ----- snapshots of the fixes over the fixtures ------------------------------------------------
+def _codes_with_fixes() -> list[str]:
+    codes = [c for c, rule in all_rules().items() if getattr(rule, "make_fix", None) or c in PROPOSED]
+    return [c for c in codes if (FIXTURES / f"{c}.py").exists()]
+
+
+@pytest.mark.parametrize("code", _codes_with_fixes())
+def test_fix_snapshot(code: str, proposed) -> None:
+    """Every fix of CODE applied over tests/fixtures/CODE.py, as a unified diff."""
+    path = FIXTURES / f"{code}.py"
+    text = path.read_text(encoding="utf-8")
+    new, applied, remaining = fix_all(text, str(path), settings(), unsafe=True, codes={code})
+    ast.parse(new)
+    before = [f for f in analyze(text, str(path), settings()).findings if f.code == code]
+    assert applied >= 1
+    assert len([f for f in remaining if f.code == code]) < len(before)
+    diff = "".join(
+        difflib.unified_diff(
+            text.splitlines(keepends=True), new.splitlines(keepends=True),
+            f"a/tests/fixtures/{code}.py", f"b/tests/fixtures/{code}.py",
+        )
+    )
+    snap = FIX_SNAPSHOTS / f"{code}.diff"
+    if UPDATE or not snap.exists():
+        FIX_SNAPSHOTS.mkdir(parents=True, exist_ok=True)
+        snap.write_text(diff, encoding="utf-8", newline="")
+    assert snap.read_text(encoding="utf-8") == diff, (
+        f"fix snapshot {snap.name} differs; if the change is intended run "
+        "RESILINT_UPDATE_SNAPSHOTS=1 pytest tests/test_fixes.py"
+    )
+
+
+def test_res001_fix_every_finding_of_the_fixture() -> None:
+    path = FIXTURES / "RES001.py"
+    text = path.read_text(encoding="utf-8")
+    findings = [f for f in analyze(text, str(path), settings()).findings if f.code == "RES001"]
+    assert findings
+    for finding in findings:
+        fix = compute_fix(finding, text, str(path), settings(), strict=True)
+        assert fix is not None and fix.applicability == "unsafe"
+        assert fix.message == "Add `timeout=10`"
+        assert [e.new_text for e in fix.edits] in ([", timeout=10"], ["timeout=10"], ["        timeout=10,\n"])
+
+
+# ----- RES001 end to end ------------------------------------------------------------------------
+def test_res001_simple() -> None:
+    text = "import requests\n\n\ndef f(url):\n    return requests.get(url)\n"
+    assert fixed(text, "RES001") == "import requests\n\n\ndef f(url):\n    return requests.get(url, timeout=10)\n"
+
+
+def test_res001_uses_configured_timeout() -> None:
+    text = "import requests\nrequests.get('u')\n"
+    assert fixed(text, "RES001", timeouts={"default": 2.5}) == "import requests\nrequests.get('u', timeout=2.5)\n"
+    assert fixed(text, "RES001", timeouts={"default": 30}) == "import requests\nrequests.get('u', timeout=30)\n"
+
+
+def test_res001_edit_is_minimal() -> None:
+    text = "import requests\nrequests.get('u')  # why\n"
+    finding = finding_of(text, "RES001")
+    fix = compute_fix(finding, text, "example.py", settings(), strict=True)
+    assert fix is not None
+    assert fix.edits == (Edit(Span(1, 16, 1, 16), ", timeout=10"),)
+
+
+def test_res001_multiline_call_with_trailing_comma_and_comments() -> None:
+    text = (
+        "import requests\n"
+        "\n"
+        "def f(url):\n"
+        "    return requests.post(  # create\n"
+        "        url,  # where\n"
+        "        json={\"a\": 1},  # what\n"
+        "        # nothing else\n"
+        "    )\n"
+    )
+    assert fixed(text, "RES001") == (
+        "import requests\n"
+        "\n"
+        "def f(url):\n"
+        "    return requests.post(  # create\n"
+        "        url,  # where\n"
+        "        json={\"a\": 1},  # what\n"
+        "        timeout=10,\n"
+        "        # nothing else\n"
+        "    )\n"
+    )
+
+
+def test_res001_multiline_without_trailing_comma() -> None:
+    text = "import requests\nrequests.get(\n    'u',\n    headers=h\n)\n"
+    assert fixed(text, "RES001") == "import requests\nrequests.get(\n    'u',\n    headers=h,\n    timeout=10\n)\n"
+
+
+def test_res001_hanging_indent() -> None:
+    text = "import requests\nrequests.get('u',\n             headers=h)\n"
+    assert fixed(text, "RES001") == "import requests\nrequests.get('u',\n             headers=h,\n             timeout=10)\n"
+
+
+def test_res001_non_ascii_columns_and_crlf() -> None:
+    text = "import requests\r\nx = 'é😀'; requests.get('ü')\r\n"
+    assert fixed(text, "RES001") == "import requests\r\nx = 'é😀'; requests.get('ü', timeout=10)\r\n"
+
+
+def test_res001_parenthesized_callee_and_tabs() -> None:
+    text = "import requests\nif True:\n\t(requests.get)('u')\n"
+    assert fixed(text, "RES001") == "import requests\nif True:\n\t(requests.get)('u', timeout=10)\n"
+
+
+def test_res001_keyword_goes_before_double_star() -> None:
+    text = "import requests\nrequests.get(*a)\n"
+    assert fixed(text, "RES001") == "import requests\nrequests.get(*a, timeout=10)\n"
+
+
+def test_res001_generator_argument_gets_parentheses() -> None:
+    text = "import socket\nsocket.create_connection(x for x in y)\n"
+    assert fixed(text, "RES001") == "import socket\nsocket.create_connection((x for x in y), timeout=10)\n"
+
+
+def test_res001_no_trailing_newline() -> None:
+    text = "import requests\nrequests.get('u')"
+    assert fixed(text, "RES001") == "import requests\nrequests.get('u', timeout=10)"
+
+
+def test_res001_in_a_large_class() -> None:
+    body = "".join(f"    def m{i}(self):\n        return {i}\n\n" for i in range(50))
+    text = f"import requests\n\nclass C:\n{body}    def go(self):\n        requests.get('u')\n"
+    new = fixed(text, "RES001")
+    assert new == text.replace("requests.get('u')", "requests.get('u', timeout=10)")
+
+
+# ----- imports --------------------------------------------------------------------------------
+def _ensure(src: str, module: str, name: str | None) -> tuple[str, str]:
+    tree, spelled = ensure_import(cst.parse_module(src), module, name)
+    code = tree.code
+    compile(code, "x", "exec")
+    return code, spelled
+
+
+def test_import_after_docstring_and_future() -> None:
+    src = '"""Doc."""\nfrom __future__ import annotations\n\nimport os\n\nimport requests\n\n\ndef f():\n    pass\n'
+    code, spelled = _ensure(src, "tenacity", "stop_after_attempt")
+    assert spelled == "stop_after_attempt"
+    assert code == (
+        '"""Doc."""\nfrom __future__ import annotations\n\nimport os\n\nimport requests\n'
+        "from tenacity import stop_after_attempt\n\n\ndef f():\n    pass\n"
+    )
+    code, spelled = _ensure(src, "asyncio", None)
+    assert spelled == "asyncio"
+    assert code.startswith('"""Doc."""\nfrom __future__ import annotations\n\nimport asyncio\nimport os\n\nimport requests\n')
+
+
+def test_import_docstring_future_and_no_other_imports() -> None:
+    src = '"""Doc."""\nfrom __future__ import annotations\n\n\ndef f():\n    pass\n'
+    code, _ = _ensure(src, "asyncio", None)
+    assert code == '"""Doc."""\nfrom __future__ import annotations\n\nimport asyncio\n\n\ndef f():\n    pass\n'
+
+
+def test_import_reuses_module_alias() -> None:
+    src = "import tenacity as t\n\nx = 1\n"
+    assert _ensure(src, "tenacity", "stop_after_attempt") == (src, "t.stop_after_attempt")
+    assert _ensure("import tenacity\n", "tenacity", "stop_after_attempt") == ("import tenacity\n", "tenacity.stop_after_attempt")
+    assert _ensure("import asyncio as aio\n", "asyncio", None) == ("import asyncio as aio\n", "aio")
+    assert _ensure("import urllib.request\n", "urllib.request", None) == ("import urllib.request\n", "urllib.request")
+
+
+def test_import_reuses_existing_name_and_alias() -> None:
+    src = "from tenacity import stop_after_attempt as saa\n"
+    assert _ensure(src, "tenacity", "stop_after_attempt") == (src, "saa")
+    assert _ensure("from urllib import request\n", "urllib.request", None) == ("from urllib import request\n", "request")
+
+
+def test_import_extends_from_import() -> None:
+    assert _ensure("from tenacity import retry\n", "tenacity", "stop_after_attempt") == (
+        "from tenacity import retry, stop_after_attempt\n", "stop_after_attempt")
+    assert _ensure("from tenacity import retry, wait_fixed\n", "tenacity", "stop_after_attempt")[0] == (
+        "from tenacity import retry, stop_after_attempt, wait_fixed\n")
+    src = "from tenacity import (\n    retry,\n    wait_fixed,  # why\n)\n"
+    assert _ensure(src, "tenacity", "stop_after_attempt")[0] == (
+        "from tenacity import (\n    retry,\n    stop_after_attempt,\n    wait_fixed,  # why\n)\n")
+    src = "from tenacity import (wait_fixed,\n                      retry)\n"
+    assert _ensure(src, "tenacity", "stop_after_attempt")[0] == (
+        "from tenacity import (wait_fixed,\n                      retry,\n                      stop_after_attempt)\n")
+
+
+def test_import_no_imports_at_all() -> None:
+    assert _ensure("x = 1\n", "tenacity", "retry") == ("from tenacity import retry\n\nx = 1\n", "retry")
+    assert _ensure("def f():\n    pass\n", "asyncio", None)[0] == "import asyncio\n\n\ndef f():\n    pass\n"
+    assert _ensure("#!/usr/bin/env python\n# c\n\nx = 1\n", "asyncio", None)[0] == (
+        "#!/usr/bin/env python\n# c\n\nimport asyncio\n\nx = 1\n")
+    assert _ensure('"""Doc."""\n\n# helper\ndef f():\n    pass\n', "asyncio", None)[0] == (
+        '"""Doc."""\n\nimport asyncio\n\n\n# helper\ndef f():\n    pass\n')
+    assert _ensure("", "asyncio", None)[0] == "import asyncio\n"
+    assert _ensure('"""Doc."""\n', "asyncio", None)[0] == '"""Doc."""\n\nimport asyncio\n'
+
+
+def test_import_crlf_file() -> None:
+    src = '"""Doc."""\r\nimport os\r\n\r\nimport requests\r\n\r\nx = 1\r\n'
+    code, _ = _ensure(src, "tenacity", "retry")
+    assert code == '"""Doc."""\r\nimport os\r\n\r\nimport requests\r\nfrom tenacity import retry\r\n\r\nx = 1\r\n'
+    assert "\n" not in code.replace("\r\n", "")
+
+
+def test_import_sections_and_order() -> None:
+    assert _ensure("import os\nimport sys\n", "asyncio", None)[0] == "import asyncio\nimport os\nimport sys\n"
+    assert _ensure("import requests\n", "asyncio", None)[0] == "import asyncio\n\nimport requests\n"
+    assert _ensure("import os\n", "tenacity", "retry")[0] == "import os\n\nfrom tenacity import retry\n"
+    # an unsorted block: appended at the end of its section
+    assert _ensure("import sys\nimport os\n", "asyncio", None)[0] == "import sys\nimport os\nimport asyncio\n"
+    # the comment above the first import stays above the block
+    assert _ensure("# stdlib\nx = 1\nimport os\n", "asyncio", None)[0] == "# stdlib\nx = 1\nimport asyncio\nimport os\n"
+
+
+def test_import_name_taken_falls_back_to_module() -> None:
+    code, spelled = _ensure("import os\n\ndef stop_after_attempt():\n    pass\n", "tenacity", "stop_after_attempt")
+    assert spelled == "tenacity.stop_after_attempt"
+    assert "import tenacity\n" in code
+
+
+def test_import_only_once_through_a_fix(proposed) -> None:
+    text = (
+        "from tenacity import retry\n\n\n"
+        "@retry\ndef a():\n    pass\n\n\n"
+        "@retry\ndef b():\n    pass\n"
+    )
+    new, applied, remaining = fix_all(text, "example.py", settings(), unsafe=True, codes={"RES010"})
+    assert applied == 2
+    assert new.count("stop_after_attempt") == 3
+    assert new.startswith("from tenacity import retry, stop_after_attempt\n")
+    assert not [f for f in remaining if f.code == "RES010"]
+
+
+def test_fix_with_import_alias(proposed) -> None:
+    text = "import tenacity as t\n\n\n@t.retry(wait=t.wait_random(0, 1))\ndef a():\n    pass\n"
+    assert fixed(text, "RES010") == (
+        "import tenacity as t\n\n\n@t.retry(wait=t.wait_random(0, 1), stop=t.stop_after_attempt(3))\ndef a():\n    pass\n"
+    )
+
+
+# ----- transforms -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("src", "want"),
+    [
+        ("f()", "f(timeout=10)"),
+        ("f(a)", "f(a, timeout=10)"),
+        ("f(a,b)", "f(a,b,timeout=10)"),
+        ("f(a, b,)", "f(a, b, timeout=10,)"),
+        ("f(\n    a,\n    b,\n)", "f(\n    a,\n    b,\n    timeout=10,\n)"),
+        ("f(\n    a,\n    b\n)", "f(\n    a,\n    b,\n    timeout=10\n)"),
+        ("f(\n    a  # c\n)", "f(\n    a,  # c\n    timeout=10\n)"),
+        ("f(\n    a,  # c\n)", "f(\n    a,  # c\n    timeout=10,\n)"),
+        ("f(a, **kw)", "f(a, timeout=10, **kw)"),
+        ("f(x for x in y)", "f((x for x in y), timeout=10)"),
+    ],
+)
+def test_add_keyword_layouts(src: str, want: str) -> None:
+    assert add_kw(src) == want
+
+
+def test_other_transforms() -> None:
+    def code(node: cst.CSTNode) -> str:
+        return cst.Module([]).code_for_node(node)
+
+    call = cst.parse_expression("f(a, timeout=None, b=1)")
+    assert code(replace_keyword_value(call, "timeout", "10")) == "f(a, timeout=10, b=1)"
+    assert code(remove_keyword(call, "timeout")) == "f(a, b=1)"
+    assert code(remove_keyword(cst.parse_expression("f(\n    a,\n    timeout=None,\n)"), "timeout")) == "f(\n    a,\n)"
+    assert code(remove_keyword(cst.parse_expression("f(timeout=None)"), "timeout")) == "f()"
+    assert code(rename_callee(cst.parse_expression("yaml.load(s)"), "safe_load")) == "yaml.safe_load(s)"
+    assert code(rename_callee(cst.parse_expression("load(s)"), "yaml.safe_load")) == "yaml.safe_load(s)"
+    assert code(to_thread(cst.parse_expression("requests.get(url, timeout=3)"))) == (
+        "await asyncio.to_thread(requests.get, url, timeout=3)")
+    assert code(awaited(cst.parse_expression("time.sleep(1)"), "asyncio.sleep")) == "await asyncio.sleep(1)"
+    deco = cst.Decorator(decorator=cst.parse_expression("retry"))
+    assert code(decorator_add_keyword(deco, "stop", "s(3)")) == "@retry(stop=s(3))\n"
+    fn = cst.parse_statement("@a\ndef f():\n    pass\n")
+    assert isinstance(fn, cst.FunctionDef)
+    assert code(add_decorator(fn, "b")) == "@a\n@b\ndef f():\n    pass\n"
+    assert code(add_decorator(fn, "b", outermost=True)) == "@b\n@a\ndef f():\n    pass\n"
+    assert number(10.0) == "10" and number(2.5) == "2.5" and number(3) == "3"
+    assert split_keyword("timeout=10.0") == ("timeout", "10")
+    assert split_keyword("10.0") == (None, "10")
+    assert code_numbers("aiohttp.ClientTimeout(total=10.0)") == "aiohttp.ClientTimeout(total=10)"
+
+
+# ----- documents and edits -------------------------------------------------------------------------
+def test_node_at_matches_ast_spans() -> None:
+    text = "x = 'é😀'; (requests.get)(u)\ny = ((a.b))\n"
+    doc = FixDocument(text)
+    call = doc.call_at(Span(0, 11, 0, 23))
+    assert isinstance(call, cst.Call) and doc.code_for(call.func) == "(requests.get)"
+    node = doc.node_at(Span(1, 6, 1, 9))
+    assert isinstance(node, cst.Attribute)
+    assert doc.node_at(Span(1, 5, 1, 9)) is None
+
+
+def test_edits_between_are_trimmed() -> None:
+    old = "a = 1\nb = f(x)\nc = 3\n"
+    assert edits_between(old, "a = 1\nb = f(x, y)\nc = 3\n") == (Edit(Span(1, 7, 1, 7), ", y"),)
+    assert edits_between(old, old) == ()
+    assert edits_between("a\r\nb\r\n", "a\r\nz\r\nb\r\n") == (Edit(Span(1, 0, 1, 0), "z\r\n"),)
+    new = "import x\na = 1\nb = f(x, y)\nc = 3\n"
+    assert apply_edits(old, edits_between(old, new)) == new
+
+
+def test_apply_edits() -> None:
+    text = "ab\ncd\n"
+    assert apply_edits(text, [Edit(Span(0, 1, 0, 1), "X"), Edit(Span(1, 0, 1, 2), "Y")]) == "aXb\nY\n"
+    assert apply_edits(text, [Edit(Span(1, 2, 2, 0), "")]) == "ab\ncd"
+    with pytest.raises(ValueError):
+        apply_edits(text, [Edit(Span(0, 0, 0, 2), "X"), Edit(Span(0, 1, 0, 1), "Y")])
+    with pytest.raises(ValueError):
+        apply_edits(text, [Edit(Span(0, 1, 0, 1), "X"), Edit(Span(0, 1, 0, 1), "Y")])
+    with pytest.raises(ValueError):
+        apply_edits(text, [Edit(Span(0, 5, 0, 5), "X")])
+
+
+def test_compute_fix_without_hook_or_unparsable() -> None:
+    text = "import requests\nrequests.get('u', timeout=None)\n"
+    fake = Finding("RES998", "x", Span(0, 0, 0, 0), Severity.ERROR)
+    assert compute_fix(fake, text) is None
+    bad = Finding("RES001", "x", Span(0, 0, 0, 1), Severity.WARNING)
+    assert compute_fix(bad, "def f(:\n") is None
+    assert compute_fix(bad, text, strict=True) is None  # no call there
+
+
+def test_fix_all_safe_only_by_default(proposed) -> None:
+    text = (
+        "import logging\nimport requests\n\nlogger = logging.getLogger(__name__)\n\n\n"
+        "def f(url):\n    try:\n        requests.get(url)\n    except Exception:\n        logger.error('failed')\n"
+    )
+    new, applied, remaining = fix_all(text, "example.py", settings())
+    assert applied == 1 and "logger.exception('failed')" in new and "timeout" not in new
+    assert [f.code for f in remaining if f.code in ("RES001", "RES022")] == ["RES001"]
+    new, applied, remaining = fix_all(text, "example.py", settings(), unsafe=True)
+    assert applied == 2 and "requests.get(url, timeout=10)" in new
+    assert fix_all(new, "example.py", settings(), unsafe=True)[1] == 0
+
+
+def test_fix_all_conflicting_fixes_take_several_rounds(proposed) -> None:
+    text = "import tenacity\n\n\n@tenacity.retry\ndef f():\n    pass\n"
+    new, applied, remaining = fix_all(text, "example.py", settings(), unsafe=True)
+    assert applied == 3
+    assert not [f for f in remaining if f.code in ("RES010", "RES011", "RES012")]
+    ast.parse(new)
+    assert "stop=tenacity.stop_after_attempt(3)" in new
+    assert "wait=tenacity.wait_exponential_jitter(max=10)" in new
+    assert "retry=tenacity.retry_if_exception_type((ConnectionError, TimeoutError))" in new
+
+
+def test_libcst_stays_off_the_diagnostics_path() -> None:
+    code = (
+        "import sys\n"
+        "from resilint.rules.engine import analyze\n"
+        "from resilint.rules.settings import FileSettings, Options\n"
+        "s = FileSettings(Options.model_validate({'select': ['ALL']}))\n"
+        "analyze('import requests\\nrequests.get(1)\\n', 'x.py', s)\n"
+        "assert 'libcst' not in sys.modules, 'libcst imported while analysing'\n"
+        "assert not [m for m in sys.modules if m.startswith('resilint.rules.fixes')]\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ----- the proposed hooks for the other simple keyword rules ---------------------------------------
+@pytest.mark.parametrize(
+    ("code", "src", "want"),
+    [
+        ("RES002", "import requests\nrequests.get('u', timeout=None)\n", "import requests\nrequests.get('u', timeout=10)\n"),
+        ("RES002", "import urllib.request\nurllib.request.urlopen('u', None, None)\n",
+         "import urllib.request\nurllib.request.urlopen('u', None, 10)\n"),
+        ("RES004", "import subprocess\nsubprocess.run(['ls'])\n", "import subprocess\nsubprocess.run(['ls'], timeout=10)\n"),
+        ("RES010", "from tenacity import retry\n\n\n@retry\ndef f():\n    pass\n",
+         "from tenacity import retry, stop_after_attempt\n\n\n@retry(stop=stop_after_attempt(3))\ndef f():\n    pass\n"),
+        ("RES011", "from tenacity import retry, stop_after_attempt\n\n\n@retry(stop=stop_after_attempt(3))\ndef f():\n    pass\n",
+         "from tenacity import retry, stop_after_attempt, wait_exponential_jitter\n\n\n"
+         "@retry(stop=stop_after_attempt(3), wait=wait_exponential_jitter(max=10))\ndef f():\n    pass\n"),
+        ("RES022", "import logging\ntry:\n    pass\nexcept Exception:\n    logging.error('x')\n",
+         "import logging\ntry:\n    pass\nexcept Exception:\n    logging.exception('x')\n"),
+        ("RES030", "import time\n\n\nasync def f():\n    time.sleep(1)\n",
+         "import asyncio\nimport time\n\n\nasync def f():\n    await asyncio.sleep(1)\n"),
+        ("RES030", "import asyncio\nimport requests\n\n\nasync def f(u):\n    return requests.get(u, timeout=3).json()\n",
+         "import asyncio\nimport requests\n\n\nasync def f(u):\n    return (await asyncio.to_thread(requests.get, u, timeout=3)).json()\n"),
+        ("RES033", "import asyncio\nq = asyncio.Queue()\n", "import asyncio\nq = asyncio.Queue(maxsize=1000)\n"),
+        ("RES033", "import queue\nq = queue.Queue(0)\n", "import queue\nq = queue.Queue(1000)\n"),
+    ],
+)
+def test_proposed_fixes(code: str, src: str, want: str, proposed) -> None:
+    assert fixed(src, code) == want

@@ -1,0 +1,392 @@
+"""IncrementalAnalyzer.update(text) must return exactly analyze(text) after every edit."""
+from __future__ import annotations
+
+import ast
+import sysconfig
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from resilint.rules.engine import analyze
+from resilint.rules.incremental import IncrementalAnalyzer, split_keepends
+from resilint.rules.model import Rule, Severity, Span
+from resilint.rules.registry import all_rules
+from resilint.rules.settings import FileSettings, Options
+from ruleharness import all_rules_settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+STDLIB_FILES = [STDLIB / name for name in ("textwrap.py", "shlex.py")]
+FIXTURE_FILES = sorted(FIXTURES.glob("*.py"))
+
+
+def key(result) -> list[tuple]:
+    return [(f.code, f.message, f.span, f.severity) for f in result.findings]
+
+
+# ----- settings ------------------------------------------------------------------------------
+class EveryCall(Rule):
+    """Test-only rule: a finding for each call whose callee resolves (exercises name resolution
+    across statements, deferred function bodies and `self.x` attributes on every file)."""
+
+    code = "TST001"
+    name = "every-resolved-call"
+    message = "call to {callee}"
+    severity = Severity.INFO
+
+    def visit_Call(self, node: ast.Call) -> None:
+        qualname = self.ctx.qualname(node.func)
+        if qualname is not None and not qualname.startswith("builtins."):
+            self.report(node.func, callee=qualname)
+
+
+class WithFinish(Rule):
+    code = "TST002"
+    name = "with-finish"
+    message = "{n} imports"
+    severity = Severity.INFO
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.n = 0
+
+    def visit_Import(self, node: ast.Import) -> None:
+        self.n += 1
+
+    def finish(self) -> None:
+        self.report(Span(0, 0, 0, 0), n=self.n)
+
+
+class ReadsText(Rule):
+    code = "TST003"
+    name = "reads-text"
+    message = "requests is mentioned in this file"
+    severity = Severity.INFO
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if "requests" in self.ctx.text:
+            self.report(node.func)
+
+
+class CountsCalls(Rule):
+    """Cross-statement state without finish(): only the first 3 calls of the file are reported."""
+
+    code = "TST004"
+    name = "counts-calls"
+    message = "early call"
+    severity = Severity.INFO
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.seen = 0
+
+    def visit_Call(self, node: ast.Call) -> None:
+        self.seen += 1
+        if self.seen <= 3:
+            self.report(node.func)
+
+
+class ExtraRules(FileSettings):
+    """Every registered rule selected, plus test-only rule classes."""
+
+    def __init__(self, extra: list[type[Rule]], ignore: list[str] = ()) -> None:  # type: ignore[assignment]
+        options = Options.model_validate({"select": ["ALL"], "ignore": list(ignore)})
+        super().__init__(options)
+        self.extra = extra
+        self.enabled = frozenset({*self.enabled, *(r.code for r in extra)})  # type: ignore[misc]
+
+    def rule_classes(self):  # type: ignore[override]
+        return [*super().rule_classes(), *self.extra]
+
+
+@lru_cache(maxsize=1)
+def full_only_codes() -> tuple[str, ...]:
+    """Registered rules that switch the analyzer to full analysis (cross-statement state...)."""
+    corpus = [p.read_text(encoding="utf-8") for p in FIXTURE_FILES]
+    out = []
+    for code in all_rules():
+        s = FileSettings(Options.model_validate({"select": [code]}))
+        for text in corpus:
+            inc = IncrementalAnalyzer("probe.py", s)
+            inc.update(text)
+            if inc.full_only:
+                out.append(code)
+                break
+    return tuple(out)
+
+
+def all_settings() -> FileSettings:
+    return all_rules_settings()
+
+
+def incremental_settings() -> FileSettings:
+    """Every registered rule that supports incremental analysis, plus EveryCall."""
+    return ExtraRules([EveryCall], ignore=list(full_only_codes()))
+
+
+# ----- edit helpers --------------------------------------------------------------------------
+def check_sequence(path: str, texts: list[str], settings_: FileSettings, expect_incremental: bool = False):
+    inc = IncrementalAnalyzer(path, settings_)
+    modes = []
+    for i, text in enumerate(texts):
+        want = analyze(text, path, settings_)
+        got = inc.update(text)
+        assert key(got) == key(want), f"step {i}: {inc.last_stats}"
+        assert (got.syntax_error is None) == (want.syntax_error is None)
+        modes.append(inc.last_stats.get("mode"))
+    if expect_incremental:
+        assert inc.full_only is None, inc.full_only
+        assert "incremental" in modes, modes
+    return modes
+
+
+def edits_of(text: str) -> list[str]:
+    """A deterministic edit sequence over a file: every kind of edit the server sees."""
+    lines = split_keepends(text)
+    if not lines or not lines[-1].endswith("\n"):
+        lines = [*lines[:-1], (lines[-1] if lines else "") + "\n"]
+    n = len(lines)
+    texts = [text]
+
+    def push(new_lines):
+        texts.append("".join(new_lines))
+        return new_lines
+
+    defs = [i for i, l in enumerate(lines) if l.startswith(("def ", "async def ", "class "))]
+    body = next((i + 1 for i in defs if i + 1 < n and lines[i + 1].startswith("    ")), n // 2)
+    imports = [i for i, l in enumerate(lines) if l.startswith(("import ", "from "))]
+    cur = list(lines)
+    # 1. insert a call inside a function body, then remove it
+    cur = push(cur[:body] + ["    requests.get(url)\n"] + cur[body:])
+    cur = push(cur[:body] + cur[body + 1:])
+    # 2. add an import at the top, use it at module level, then drop the import
+    cur = push(["import requests as r\n"] + cur)
+    cur = push(cur + ["r.post(url)\n", "s = r.Session()\n", "s.get(url)  # noqa\n"])
+    cur = push(cur[1:])
+    # 3. remove an existing import (later statements lose the binding) and put it back
+    if imports:
+        i = imports[0] + 0
+        removed = cur[i]
+        cur = push(cur[:i] + cur[i + 1:])
+        cur = push(cur[:i] + [removed] + cur[i:])
+    # 4. syntax error, then fixed (by a different text than the original)
+    cur = push(cur[:body] + ["    x = (\n"] + cur[body:])
+    cur = push(cur[:body] + ["    x = ()\n"] + cur[body + 1:])
+    cur = push(cur[:body] + cur[body + 1:])
+    # 5. decorators: add one above the first def, edit it, remove it
+    if defs:
+        d = defs[0]
+        while d > 0 and cur[d - 1].startswith("@"):
+            d -= 1
+        cur = push(cur[:d] + ["@retry\n"] + cur[d:])
+        cur = push(cur[:d] + ["@retry(stop=3)\n"] + cur[d + 1:])
+        cur = push(cur[:d] + cur[d + 1:])
+    # 6. first and last lines
+    cur = push(["# resilint: ignore[RES001]\n"] + cur)
+    cur = push(cur[1:])
+    cur = push([cur[0].rstrip("\n") + "  # edited\n"] + cur[1:])
+    cur = push(cur[:-1] + ["requests.get(url)  # resilint: ignore[RES001]\n"])
+    cur = push(cur + ["def tail():\n", "    return requests.get(url)\n"])
+    cur = push(cur[:-2])
+    # 7. an edit that turns into an indented block of the previous statement
+    if defs:
+        d = defs[-1]
+        cur = push(cur[:d] + ["    y = requests.get(url)\n"] + cur[d:])
+        cur = push(cur[:d] + cur[d + 1:])
+        # `else:` continuation after a top-level if
+        cur = push(cur + ["if x:\n", "    pass\n"])
+        cur = push(cur + ["else:\n", "    requests.get(url)\n"])
+        cur = push(cur[:-4])
+    # 8. delete a whole def and put it back; delete everything; restore
+    if len(defs) > 1:
+        a, b = defs[0], defs[1]
+        chunk = cur[a:b]
+        cur = push(cur[:a] + cur[b:])
+        cur = push(cur[:a] + chunk + cur[a:])
+    push([])
+    push(["\n"])
+    push(list(lines))
+    return texts
+
+
+REAL_FILES = [*STDLIB_FILES, *FIXTURE_FILES]
+
+
+@pytest.mark.parametrize("path", REAL_FILES, ids=[p.name for p in REAL_FILES])
+def test_edit_sequences_all_rules(path: Path) -> None:
+    check_sequence(str(path), edits_of(path.read_text(encoding="utf-8")), all_settings())
+
+
+@pytest.mark.parametrize("path", REAL_FILES, ids=[p.name for p in REAL_FILES])
+def test_edit_sequences_incremental_rules(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        parses = False
+    else:
+        parses = True
+    modes = check_sequence(str(path), edits_of(text), incremental_settings(), expect_incremental=parses)
+    if parses:
+        assert modes.count("incremental") >= len(modes) // 3, modes
+
+
+def test_reuses_statements() -> None:
+    text = (STDLIB / "textwrap.py").read_text(encoding="utf-8")
+    lines = split_keepends(text)
+    inc = IncrementalAnalyzer("textwrap.py", incremental_settings())
+    inc.update(text)
+    i = next(i for i, l in enumerate(lines) if l.startswith("def dedent"))
+    edited = lines[: i + 1] + ["    requests.get(url)\n"] + lines[i + 1:]
+    got = inc.update("".join(edited))
+    assert inc.last_stats["mode"] == "incremental"
+    assert inc.last_stats["parsed_lines"] < len(lines) // 4
+    assert key(got) == key(analyze("".join(edited), "textwrap.py", incremental_settings()))
+
+
+def test_syntax_error_keeps_last_good_state() -> None:
+    s = incremental_settings()
+    base = "import requests\n\ndef f(url):\n    return requests.get(url)\n\nx = 1\n"
+    inc = IncrementalAnalyzer("a.py", s)
+    inc.update(base)
+    broken = base.replace("x = 1", "x = (")
+    got = inc.update(broken)
+    want = analyze(broken, "a.py", s)
+    assert got.syntax_error is not None and key(got) == key(want)
+    fixed = base.replace("x = 1", "x = requests.get(u)")
+    assert key(inc.update(fixed)) == key(analyze(fixed, "a.py", s))
+    assert inc.last_stats["mode"] == "incremental"
+
+
+@pytest.mark.parametrize("rule", [WithFinish, ReadsText, CountsCalls])
+def test_global_rules_fall_back_to_full_analysis(rule) -> None:
+    s = ExtraRules([rule])
+    base = "import requests\nimport os\n\ndef f(url):\n    return requests.get(url)\n\nos.getcwd()\nos.getcwd()\n"
+    texts = [base, base + "requests.get(u)\n", "import json\n" + base, base.replace("import os\n", "")]
+    check_sequence("a.py", texts, s)
+    inc = IncrementalAnalyzer("a.py", s)
+    inc.update(base)
+    inc.update(texts[1])
+    assert inc.full_only
+
+
+def test_odd_line_ends_and_nul() -> None:
+    s = incremental_settings()
+    texts = [
+        "import requests\r\ndef f():\r\n    requests.get(u)\r\n",
+        "import requests\r\ndef f():\r\n    requests.get(u)\r\n\x0cx = 1\r\n",
+        "import requests\rdef f():\r    requests.get(u)\r\x0cx = 1\r",
+        "import requests\ndef f():\n    requests.get(u)\n\x0cx = requests.get(v)\n\u2028# c\n",
+        "import requests\ndef f():\n    requests.get(u)\0\n",
+        "import requests\ndef f():\n    requests.get(u)\n",
+    ]
+    check_sequence("a.py", texts, s)
+
+
+# ----- property test -------------------------------------------------------------------------
+BASE = """\
+import os
+import requests
+from requests import get as fetch
+
+
+def plain(url):
+    requests.get(url)
+    return fetch(url, timeout=3)
+
+
+class Client:
+    def __init__(self):
+        self.session = requests.Session()
+
+    def call(self, url):
+        return self.session.get(url)  # resilint: ignore[RES001]
+
+
+session = requests.Session()
+session.post("https://x")  # noqa
+
+
+@retry
+def wrapped(url):
+    with requests.Session() as s:
+        s.get(url)
+"""
+
+SNIPPETS = [
+    "requests.get(url)\n",
+    "import requests as r\n",
+    "import requests\n",
+    "requests = None\n",
+    "def f():\n",
+    "def requests():\n",
+    "async def g(url):\n",
+    "class K:\n",
+    "    x = 1\n",
+    "    requests.get(url)\n",
+    "    return r.post(url)\n",
+    "    self.session = requests.Session()\n",
+    "        s.get(url)\n",
+    "s = requests.Session()\n",
+    "s.get(url)  # noqa: RES001\n",
+    "@retry\n",
+    "else:\n",
+    "try:\n",
+    "except Exception:\n",
+    "x = (\n",
+    ")\n",
+    "\n",
+    "# a comment\n",
+    "requests.get(url)  # noqa\n",
+    "fetch(url)  # resilint: ignore[RES001]\n",
+    "# resilint: ignore-file[RES002]\n",
+    '"""doc\n',
+]
+
+edit_op = st.tuples(
+    st.sampled_from(["insert", "delete", "replace"]),
+    st.integers(min_value=0, max_value=10_000),
+    st.sampled_from(SNIPPETS),
+)
+
+
+def _apply(lines: list[str], op) -> list[str]:
+    kind, pos, snippet = op
+    lines = list(lines)
+    if kind == "insert":
+        lines.insert(pos % (len(lines) + 1), snippet)
+    elif lines:
+        i = pos % len(lines)
+        if kind == "delete":
+            del lines[i]
+        else:
+            lines[i] = snippet
+    return lines
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(edit_op, min_size=1, max_size=12))
+def test_random_line_edits_incremental_rules(ops) -> None:
+    s = incremental_settings()
+    inc = IncrementalAnalyzer("prop.py", s)
+    lines = split_keepends(BASE)
+    assert key(inc.update(BASE)) == key(analyze(BASE, "prop.py", s))
+    for op in ops:
+        lines = _apply(lines, op)
+        text = "".join(lines)
+        assert key(inc.update(text)) == key(analyze(text, "prop.py", s)), (op, inc.last_stats)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(edit_op, min_size=1, max_size=8))
+def test_random_line_edits_all_rules(ops) -> None:
+    s = all_settings()
+    inc = IncrementalAnalyzer("prop.py", s)
+    lines = split_keepends(BASE)
+    assert key(inc.update(BASE)) == key(analyze(BASE, "prop.py", s))
+    for op in ops:
+        lines = _apply(lines, op)
+        text = "".join(lines)
+        assert key(inc.update(text)) == key(analyze(text, "prop.py", s)), (op, inc.last_stats)
