@@ -407,11 +407,70 @@ def _api_modules_rx() -> re.Pattern[str]:
     return _API_MODULES_RX
 
 
+_STMT_START = re.compile(r"[^\s#)\]}]")
+_CONTINUATION = re.compile(r"(else|elif|except|finally|case)\b")
+_DEF = re.compile(r"(?:async[ \t]+)?(def|class)[ \t]+([^\W\d]\w*)")
+
+
+def _boundaries(lines: list[str]) -> list[int]:
+    """Lines that look like the start of a top-level statement (column 0, not a clause
+    continuation, not a closing bracket, not after a backslash continuation)."""
+    out = []
+    prev_backslash = False
+    for i, src in enumerate(lines):
+        if src and _STMT_START.match(src) and not prev_backslash and not _CONTINUATION.match(src):
+            out.append(i)
+        stripped = src.rstrip()
+        prev_backslash = stripped.endswith("\\")
+    return out
+
+
+def _statements(lines: list[str]) -> list[tuple[int, int, int]]:
+    """(first, end, head) per top-level statement; decorators are merged with their def."""
+    starts = _boundaries(lines)
+    out: list[tuple[int, int, int]] = []
+    k = 0
+    while k < len(starts):
+        first = starts[k]
+        while k < len(starts) - 1 and lines[starts[k]].startswith("@"):
+            k += 1
+        head = starts[k]
+        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        out.append((first, end, head))
+        k += 1
+    return out
+
+
+def _top_level_chunk(lines: list[str], line: int) -> tuple[int, int] | None:
+    """(first, end) lines of the top-level statement holding ``line`` (decorators included)."""
+    for first, end, _ in _statements(lines):
+        if first <= line < end:
+            return first, end
+    return None
+
+
+def _partial_text(lines: list[str], chunk: tuple[int, int]) -> str | None:
+    out = list(lines)
+    for first, end, head in _statements(lines):
+        if (first, end) == chunk:
+            continue
+        m = _DEF.match(lines[head])
+        if not m:
+            continue
+        for i in range(first, end):
+            out[i] = ""
+        out[head] = f"{m.group(2)} = None"
+    return "\n".join(out)
+
+
+_PARTIAL_MIN_LINES = 400
+
+
 class _FileCache:
     """Everything a hover needs from one version of a file, computed lazily once."""
 
     __slots__ = ("text", "path", "lines", "_directives", "_tree", "_parsed", "_has_api_imports",
-                 "_qualnames", "_module_pass", "lock")
+                 "_qualnames", "_module_pass", "_api_names", "_partial", "lock")
 
     def __init__(self, text: str, path: str) -> None:
         self.text = text
@@ -422,7 +481,9 @@ class _FileCache:
         self._parsed = False
         self._has_api_imports: bool | None = None
         self._qualnames: dict[tuple[int, int], str | None] = {}
-        self._module_pass: _ModulePass | None = None
+        self._module_pass: dict[int, _ModulePass] = {}
+        self._partial: dict[int, ast.Module] = {}
+        self._api_names: frozenset[str] | None = None
         self.lock = threading.RLock()
 
     def directives(self) -> list:
@@ -439,11 +500,15 @@ class _FileCache:
 
     def module_pass(self, tree: ast.Module) -> "_ModulePass":
         with self.lock:
-            if self._module_pass is None:
-                self._module_pass = _ModulePass(self, tree)
-            return self._module_pass
+            mp = self._module_pass.get(id(tree))
+            if mp is None or mp.ctx.tree is not tree:
+                if len(self._module_pass) >= 8:
+                    self._module_pass.pop(next(iter(self._module_pass)))
+                mp = self._module_pass[id(tree)] = _ModulePass(self, tree)
+            return mp
 
     def tree(self) -> ast.Module | None:
+        """The whole file's tree (parsed once)."""
         if not self._parsed:
             self._parsed = True
             try:
@@ -451,6 +516,34 @@ class _FileCache:
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 self._tree = None
         return self._tree
+
+    def tree_for(self, line: int) -> ast.Module | None:
+        """A tree that resolves names at ``line`` like the whole file's tree does, but
+        cheaper: the top-level statement holding ``line`` plus every other top-level
+        statement except defs and classes, which become ``name = None`` (the walk binds
+        them to "unknown" too) at the same line.  Lines and columns are unchanged.  Falls
+        back to the whole tree when the cut does not parse (or the file is small)."""
+        if self._tree is not None or self._parsed or len(self.lines) < _PARTIAL_MIN_LINES:
+            return self.tree()
+        chunk = _top_level_chunk(self.lines, line)
+        if chunk is None:
+            return self.tree()
+        with self.lock:
+            hit = self._partial.get(chunk[0])
+        if hit is not None:
+            return hit
+        text = _partial_text(self.lines, chunk)
+        try:
+            tree = ast.parse(text, filename=self.path) if text is not None else None
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            tree = None
+        if tree is None:
+            return self.tree()
+        with self.lock:
+            if len(self._partial) >= 8:
+                self._partial.pop(next(iter(self._partial)))
+            self._partial[chunk[0]] = tree
+        return tree
 
 
 _CACHE: "OrderedDict[tuple[str, int, int], _FileCache]" = OrderedDict()
@@ -681,7 +774,7 @@ def _qualname_at(fc: _FileCache, line: int, col: int) -> str | None:
         if key in fc._qualnames:
             return fc._qualnames[key]
     result = None
-    tree = fc.tree()
+    tree = fc.tree_for(line)
     if tree is not None:
         pos = (line + 1, _char_to_byte(src, col))
         target, ancestors = _node_at(tree, pos)
@@ -712,8 +805,82 @@ def _api_doc_for(qualname: str | None):
     return None
 
 
+_API_LAST: tuple[frozenset[str], re.Pattern[str] | None] | None = None
+_IDENT = re.compile(r"[^\W\d]\w*")
+
+
+def _api_last_segments() -> tuple[frozenset[str], re.Pattern[str] | None]:
+    """Last dotted segments of every documented API (``get``, ``retry``, ``create``...),
+    and a pattern for the wildcard families (``stop_*``)."""
+    global _API_LAST
+    if _API_LAST is None:
+        from .knowledge import all_api_docs
+
+        names: set[str] = set()
+        families: list[str] = []
+        for d in all_api_docs():
+            for n in (d.qualname, *d.aliases):
+                last = n.rsplit(".", 1)[-1]
+                if "*" in last:
+                    families.append(re.escape(last).replace("\\*", "\\w*"))
+                else:
+                    names.add(last)
+        rx = re.compile("^(?:" + "|".join(families) + ")$") if families else None
+        _API_LAST = (frozenset(names), rx)
+    return _API_LAST
+
+
+def _word_at(src: str, col: int) -> str | None:
+    """The identifier under (or just before) the cursor; for `(`/`.` the one before it."""
+    for m in _IDENT.finditer(src):
+        if m.start() <= col <= m.end():
+            return m.group(0)
+        if m.start() > col:
+            break
+    return None
+
+
+def _imported_api_names(fc: "_FileCache") -> frozenset[str]:
+    """Local names bound by ``from <api package> import x as y`` (aliases of API names)."""
+    if fc._api_names is None:
+        names: set[str] = set()
+        rx = _api_modules_rx()
+        for m in rx.finditer(fc.text):
+            start = m.start()
+            stmt = fc.text[start:start + 2000]
+            if not re.match(r"[ \t]*from\b", stmt):
+                continue
+            body = stmt.split("import", 1)[1] if "import" in stmt else ""
+            if body.lstrip().startswith("("):
+                body = body.split(")", 1)[0]
+            else:
+                body = re.split(r"(?<!\\)\n", body, 1)[0]
+            body = re.sub(r"#[^\n]*", "", body).replace("(", " ").replace("\\", " ")
+            for item in body.split(","):
+                words = item.split()
+                if words:
+                    names.add(words[-1])
+        fc._api_names = frozenset(names)
+    return fc._api_names
+
+
+def _may_be_api(fc: "_FileCache", line: int, col: int) -> bool:
+    """Cheap test before any parsing: is the word under the cursor a documented API's last
+    name (``get``, ``retry``, ``stop_after_delay``) or a local alias imported from one?"""
+    src = fc.lines[line] if 0 <= line < len(fc.lines) else ""
+    word = _word_at(src, col)
+    if word is None and col < len(src) and src[col] in ".(":
+        word = _word_at(src, col - 1) if col > 0 else None
+    if not word:
+        return False
+    names, families = _api_last_segments()
+    if word in names or (families is not None and families.match(word)):
+        return True
+    return word in _imported_api_names(fc)
+
+
 def _api_hover(fc: _FileCache, line: int, col: int, locale: str) -> str | None:
-    if not fc.has_api_imports():
+    if not fc.has_api_imports() or not _may_be_api(fc, line, col):
         return None
     doc = _api_doc_for(_qualname_at(fc, line, col))
     if doc is None:

@@ -55,6 +55,18 @@ class Diagnostics:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="resilint-analysis")
         self._result_counter = 0
 
+    def warm_up(self) -> None:
+        """Import every rule module on the analysis thread while the client starts up."""
+        def work() -> None:
+            from resilint.rules.registry import all_rules
+
+            t0 = time.perf_counter()
+            all_rules()
+            analyze("import requests\n", "<warm-up>", FileSettings.default())
+            log.debug("rules loaded in %.0f ms", (time.perf_counter() - t0) * 1000)
+
+        asyncio.get_running_loop().run_in_executor(self.executor, work)
+
     # ---- scheduling ----
     def schedule(self, doc: Document, immediate: bool = False) -> None:
         """(Re)start the debounce timer for `doc` (push clients only)."""

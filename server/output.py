@@ -59,8 +59,9 @@ def text_report(results: list[FileResult], *, show_source: bool = True, color: b
 
 
 def _fix_declared(code: str) -> bool:
+    """A fix is offered when the rule implements one (declared-only fixes are not shown)."""
     rule = get_rule(code)
-    return bool(rule and rule.fix_applicability)
+    return bool(rule and rule.fix_applicability and hasattr(rule, "make_fix"))
 
 
 def _excerpt(text: str, f: Finding) -> list[str]:
@@ -86,7 +87,7 @@ def statistics_report(results: list[FileResult]) -> str:
     lines = []
     for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         rule = get_rule(code)
-        mark = "[*]" if rule and rule.fix_applicability else "   "
+        mark = "[*]" if _fix_declared(code) else "   "
         lines.append(f"{n:>5}\t{code}\t{mark} {rule.name if rule else ''}")
     return "\n".join(lines) + ("\n" if lines else "")
 

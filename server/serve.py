@@ -73,6 +73,7 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: LanguageServer, params: types.InitializedParams) -> None:
+        diags.warm_up()
         show_settings_errors()
         if session.dynamic_watch:
             try:

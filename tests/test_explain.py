@@ -219,7 +219,8 @@ import tenacity
 from tenacity import retry as again, stop_after_attempt
 
 
-@tenacity.retry(stop=tenacity.stop_after_attempt(3), wait=tenacity.wait_random_exponential(max=5))
+@tenacity.retry(stop=tenacity.stop_after_attempt(3), wait=tenacity.wait_random_exponential(max=5),
+                retry=tenacity.retry_if_exception_type(IOError))
 def f():
     pass
 
@@ -231,6 +232,8 @@ def g():
 
 
 def test_api_hover_tenacity_retry():
+    line, _ = at(TENACITY, "tenacity.retry")
+    assert [f for f in analyze(TENACITY, "t.py").findings if f.span.line == line] == []  # no finding there
     md = hover(TENACITY, "tenacity.retry", 10)
     assert md is not None
     assert md.startswith("**`tenacity.retry`**")
@@ -359,7 +362,8 @@ def test_hostile_team_guide_is_escaped_and_bounded(tmp_path: Path):
     assert_safe(md)
     assert "<script>" not in md and "<img" not in md
     assert "&lt;script&gt;" in md
-    assert "](command" not in md and "](javascript" not in md
+    assert not re.search(r"(?<!\\)\]\((command|javascript)", md)  # brackets escaped: no link
+    assert "\\[timeouts\\]" in md
     assert "\\*\\*always\\*\\*" in md  # emphasis shown literally
     assert "AAAAAAAAAA" in md and "A" * 2000 not in md
 
@@ -394,3 +398,51 @@ def test_large_file_hovers_are_fast():
     times.sort()
     p95 = times[int(len(times) * 0.95) - 1]
     assert p95 < 0.1, f"hover p95 {p95 * 1000:.1f} ms"  # loose bound for loaded CI; bench/hover.py reports figures
+
+
+def test_partial_parse_resolves_like_the_whole_file(monkeypatch):
+    """Big files are cut to the statement under the cursor + module-level statements:
+    every name must resolve exactly as with the whole file's tree."""
+    root = Path(__file__).resolve().parent.parent
+    files = sorted((root / "tests" / "fixtures").glob("*.py")) + sorted((root / "rules" / "res").glob("*.py"))
+    extra = TENACITY + "\n\n" + """\
+import requests as rq
+from tenacity import (
+    retry as again,  # alias
+    stop_after_attempt,
+)
+
+@again(stop=stop_after_attempt(3),
+       wait=None)
+def f():
+    return rq.get("x", timeout=1)
+
+class K:
+    s = rq.Session()
+
+    def m(self):
+        return self.s.get("x")
+
+if True:
+    rq = None
+x = '''
+def fake():
+    pass
+'''
+"""
+    texts = [p.read_text(encoding="utf-8") for p in files] + [extra]
+    checked = 0
+    for text in texts:
+        lines = text.split("\n")
+        for i, src in enumerate(lines):
+            for m in re.finditer(r"[A-Za-z_]\w*", src):
+                col = m.end() - 1
+                monkeypatch.setattr(explain, "_PARTIAL_MIN_LINES", 10**9)
+                explain.clear_cache()
+                full = api_qualname_at(text, "f.py", i, col)
+                monkeypatch.setattr(explain, "_PARTIAL_MIN_LINES", 0)
+                explain.clear_cache()
+                part = api_qualname_at(text, "f.py", i, col)
+                assert part == full, (i, col, src)
+                checked += 1
+    assert checked > 1000

@@ -339,6 +339,8 @@ def test_other_transforms() -> None:
     assert code(rename_callee(cst.parse_expression("load(s)"), "yaml.safe_load")) == "yaml.safe_load(s)"
     assert code(to_thread(cst.parse_expression("requests.get(url, timeout=3)"))) == (
         "await asyncio.to_thread(requests.get, url, timeout=3)")
+    assert code(to_thread(cst.parse_expression("sum(x for x in y)"))) == "await asyncio.to_thread(sum, (x for x in y))"
+    assert code(to_thread(cst.parse_expression("f(\n    a,\n)"))) == "await asyncio.to_thread(\n    f,\n    a,\n)"
     assert code(awaited(cst.parse_expression("time.sleep(1)"), "asyncio.sleep")) == "await asyncio.sleep(1)"
     deco = cst.Decorator(decorator=cst.parse_expression("retry"))
     assert code(decorator_add_keyword(deco, "stop", "s(3)")) == "@retry(stop=s(3))\n"

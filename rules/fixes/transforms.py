@@ -171,12 +171,18 @@ def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
     return None
 
 
+def _parenthesize_generator(args: Sequence[cst.Arg]) -> list[cst.Arg]:
+    """`f(x for x in y)` needs parentheses around the generator once `f` gets a second argument."""
+    items = list(args)
+    if len(items) == 1 and isinstance(items[0].value, cst.GeneratorExp) and not items[0].value.lpar:
+        gen = items[0].value
+        items[0] = items[0].with_changes(value=gen.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]))
+    return items
+
+
 def add_keyword(call: cst.Call, name: str, value: str | cst.BaseExpression) -> cst.Call:
     """`f(a)` → `f(a, name=value)`; placed before a `**kwargs`, in the call's layout."""
-    args = list(call.args)
-    if len(args) == 1 and isinstance(args[0].value, cst.GeneratorExp) and not args[0].value.lpar:
-        gen = args[0].value  # `f(x for x in y)` needs parentheses once it has a second argument
-        args[0] = args[0].with_changes(value=gen.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]))
+    args = _parenthesize_generator(call.args)
     k = next((i for i, a in enumerate(args) if a.star == "**"), len(args))
     new = cst.Arg(
         value=expr(value),
@@ -227,7 +233,7 @@ def rename_callee(call: cst.Call, new: str) -> cst.Call:
 def to_thread(call: cst.Call, to_thread_expr: str = "asyncio.to_thread") -> cst.Await:
     """`f(a, k=1)` → `await asyncio.to_thread(f, a, k=1)`."""
     func_arg = cst.Arg(value=call.func.with_changes(lpar=(), rpar=()) if isinstance(call.func, (cst.Name, cst.Attribute)) else call.func)
-    items, _ = insert_element(call.args, 0, func_arg, call.whitespace_before_args)
+    items, _ = insert_element(_parenthesize_generator(call.args), 0, func_arg, call.whitespace_before_args)
     inner = call.with_changes(func=cst.parse_expression(to_thread_expr), args=items, lpar=(), rpar=())
     return cst.Await(expression=inner, lpar=call.lpar, rpar=call.rpar)
 

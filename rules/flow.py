@@ -1,0 +1,640 @@
+"""Intra-function def-use for rules: "is this string built from non-literal parts?" and
+"does this value come from untrusted input?".
+
+Everything is computed lazily: the first query about a function does ONE bounded walk of
+that function's body (nested defs, classes and lambdas are not entered) collecting every
+local binding, and the result is cached on the file context keyed by the function node's
+id. Module-level code gets a shallow statement walk (function and class bodies skipped) the
+first time a module-level name is needed. Nothing here walks the whole module.
+
+Flow-insensitive on purpose: a local name stands for the union of everything assigned to
+it in the function (assignment, augmented assignment, tuple unpacking, walrus, `for`
+targets). "Dynamic" needs one dynamic definition; "constant" needs all definitions constant.
+
+Public API (all take the rule's `ctx`; the function is `ctx.function` unless given):
+  is_constant(ctx, expr)        value fully known at analysis time (literals, module string
+                                constants, locals assigned only those, folded through + % f"" join)
+  is_dynamic_string(ctx, expr)  f-string / % / .format / + / str.join with a non-constant part,
+                                or a local assigned from one
+  constant_string(ctx, expr)    the folded str value, or None
+  literal_prefix(ctx, expr)     the leading literal text of a (possibly dynamic) string
+  taint_sources(ctx, expr)      labels of the untrusted-input sources the value derives from
+  flow_for(ctx, func)           the cached FunctionFlow (defs, params, route-handler params)
+"""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Iterator
+
+from . import flow_sources as S
+
+if TYPE_CHECKING:
+    from .context import FileContext
+
+_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+# Kinds of local definitions.
+VALUE = "value"    # name = expr
+AUG = "aug"        # name op= expr
+PART = "part"      # a piece of expr (tuple unpacking, for target, starred)
+OPAQUE = "opaque"  # with-as, except-as, import, global/nonlocal, nested def: not followed
+
+_CACHE_ATTR = "_resilint_flow_cache"
+_MAX_DEPTH = 40
+
+
+class FunctionFlow:
+    """Local bindings of one function (or of the module's top-level statements)."""
+
+    __slots__ = ("node", "defs", "params", "handler_params", "request_params", "_taint", "_const", "_dyn")
+
+    def __init__(self, node: ast.AST | None) -> None:
+        self.node = node
+        self.defs: dict[str, list[tuple[str, ast.AST | None, ast.AST | None]]] = {}
+        self.params: dict[str, ast.arg] = {}
+        #: parameters that are request input (route handler of a known framework)
+        self.handler_params: set[str] = set()
+        #: parameters that are request objects (Django/Starlette `request`)
+        self.request_params: set[str] = set()
+        self._taint: dict[str, tuple[str, ...]] = {}
+        self._const: dict[str, bool] = {}
+        self._dyn: dict[str, bool] = {}
+
+    def add(self, name: str, kind: str, value: ast.AST | None, extra: ast.AST | None = None) -> None:
+        self.defs.setdefault(name, []).append((kind, value, extra))
+
+    def binds(self, name: str) -> bool:
+        return name in self.defs or name in self.params
+
+
+# ----- building ------------------------------------------------------------------------------
+def flow_for(ctx: "FileContext", func: ast.AST | None = None) -> FunctionFlow:
+    """The cached flow of `func` (default: the function being visited; None = module level)."""
+    cache: dict[int, FunctionFlow] | None = getattr(ctx, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(ctx, _CACHE_ATTR, cache)
+    key = id(func) if func is not None else 0
+    flow = cache.get(key)
+    if flow is None:
+        flow = cache[key] = _build(ctx, func)
+    return flow
+
+
+def _build(ctx: "FileContext", func: ast.AST | None) -> FunctionFlow:
+    flow = FunctionFlow(func)
+    if func is None:
+        _walk_module(flow, ctx.tree.body)
+        return flow
+    args = func.args  # type: ignore[attr-defined]
+    for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+        if a is not None:
+            flow.params[a.arg] = a
+    if isinstance(func, _FUNCS):
+        _classify_params(ctx, func, flow)
+        _walk_body(flow, func.body)
+    else:  # lambda
+        _walk_body(flow, [func.body])  # type: ignore[attr-defined]
+    return flow
+
+
+def _walk_module(flow: FunctionFlow, body: list[ast.stmt]) -> None:
+    """Module level: statements only (bodies of defs and classes skipped)."""
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            _record(flow, node)
+        elif isinstance(node, _SCOPES):
+            flow.add(node.name, OPAQUE, None)  # type: ignore[union-attr]
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                flow.add((alias.asname or alias.name).split(".")[0], OPAQUE, None)
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
+            _record(flow, node)
+            stack.extend(reversed(node.body))
+            stack.extend(reversed(getattr(node, "orelse", [])))
+        elif isinstance(node, (ast.If, ast.While)):
+            stack.extend(reversed(node.body))
+            stack.extend(reversed(node.orelse))
+        elif isinstance(node, ast.Try) or node.__class__.__name__ == "TryStar":
+            for part in (node.body, *[h.body for h in node.handlers], node.orelse, node.finalbody):  # type: ignore[attr-defined]
+                stack.extend(reversed(part))
+
+
+def _walk_body(flow: FunctionFlow, body: list[ast.AST]) -> None:
+    """One bounded walk of a function body; nested scopes are not entered."""
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        cls = node.__class__
+        if cls in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            flow.add(node.name, OPAQUE, None)  # type: ignore[attr-defined]
+            continue
+        if cls is ast.Lambda:
+            continue
+        _record(flow, node)
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _record(flow: FunctionFlow, node: ast.AST) -> None:
+    cls = node.__class__
+    if cls is ast.Assign:
+        for target in node.targets:  # type: ignore[attr-defined]
+            _bind_target(flow, target, node.value)  # type: ignore[attr-defined]
+    elif cls is ast.AnnAssign:
+        if node.value is not None and isinstance(node.target, ast.Name):  # type: ignore[attr-defined]
+            flow.add(node.target.id, VALUE, node.value)  # type: ignore[attr-defined]
+    elif cls is ast.AugAssign:
+        if isinstance(node.target, ast.Name):  # type: ignore[attr-defined]
+            flow.add(node.target.id, AUG, node.value, node.op)  # type: ignore[attr-defined]
+    elif cls is ast.NamedExpr:
+        flow.add(node.target.id, VALUE, node.value)  # type: ignore[attr-defined]
+    elif cls in (ast.For, ast.AsyncFor):
+        _bind_part(flow, node.target, node.iter)  # type: ignore[attr-defined]
+    elif cls is ast.comprehension:
+        _bind_part(flow, node.target, node.iter)  # type: ignore[attr-defined]
+    elif cls in (ast.With, ast.AsyncWith):
+        for item in node.items:  # type: ignore[attr-defined]
+            if item.optional_vars is not None:
+                for name in _names(item.optional_vars):
+                    flow.add(name, OPAQUE, None)
+    elif cls is ast.ExceptHandler:
+        if node.name:  # type: ignore[attr-defined]
+            flow.add(node.name, OPAQUE, None)  # type: ignore[attr-defined]
+    elif cls in (ast.Global, ast.Nonlocal):
+        for name in node.names:  # type: ignore[attr-defined]
+            flow.add(name, OPAQUE, None)
+    elif cls in (ast.Import, ast.ImportFrom):
+        for alias in node.names:  # type: ignore[attr-defined]
+            flow.add((alias.asname or alias.name).split(".")[0], OPAQUE, None)
+
+
+def _bind_target(flow: FunctionFlow, target: ast.AST, value: ast.AST) -> None:
+    if isinstance(target, ast.Name):
+        flow.add(target.id, VALUE, value)
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        if (
+            isinstance(value, (ast.Tuple, ast.List))
+            and len(value.elts) == len(target.elts)
+            and not any(isinstance(e, ast.Starred) for e in (*value.elts, *target.elts))
+        ):
+            for t, v in zip(target.elts, value.elts):
+                _bind_target(flow, t, v)
+        else:
+            _bind_part(flow, target, value)
+    elif isinstance(target, ast.Starred):
+        _bind_part(flow, target.value, value)
+
+
+def _bind_part(flow: FunctionFlow, target: ast.AST, value: ast.AST) -> None:
+    for name in _names(target):
+        flow.add(name, PART, value)
+
+
+def _names(target: ast.AST) -> Iterator[str]:
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for e in target.elts:
+            yield from _names(e)
+    elif isinstance(target, ast.Starred):
+        yield from _names(target.value)
+
+
+def _classify_params(ctx: "FileContext", func: ast.FunctionDef | ast.AsyncFunctionDef, flow: FunctionFlow) -> None:
+    for name, arg in flow.params.items():
+        ann = ctx.qualname(arg.annotation) if arg.annotation is not None else None
+        if name in S.REQUEST_PARAM_NAMES or (ann is not None and ann in S.REQUEST_ANNOTATIONS):
+            flow.request_params.add(name)
+    if not func.decorator_list or not _is_route_handler(ctx, func):
+        return
+    args = func.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults: dict[str, ast.expr] = {}
+    for a, d in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+        defaults[a.arg] = d
+    for a, d in zip(args.kwonlyargs, args.kw_defaults):
+        if d is not None:
+            defaults[a.arg] = d
+    for name, arg in flow.params.items():
+        if name in ("self", "cls"):
+            continue
+        ann = ctx.qualname(arg.annotation) if arg.annotation is not None else None
+        if ann is not None and ann in S.NON_INPUT_ANNOTATIONS:
+            continue
+        if _annotation_is_framework_object(ctx, arg.annotation):
+            continue
+        d = defaults.get(name)
+        if isinstance(d, ast.Call) and ctx.qualname(d.func) in S.NON_INPUT_DEFAULTS:
+            continue
+        flow.handler_params.add(name)
+
+
+def _annotation_is_framework_object(ctx: "FileContext", ann: ast.AST | None) -> bool:
+    # Annotated[Session, Depends(...)] and friends
+    if isinstance(ann, ast.Subscript):
+        for node in ast.walk(ann.slice):
+            if isinstance(node, ast.Call) and ctx.qualname(node.func) in S.NON_INPUT_DEFAULTS:
+                return True
+    return False
+
+
+def _is_route_handler(ctx: "FileContext", func: ast.AST) -> bool:
+    for dec in func.decorator_list:  # type: ignore[attr-defined]
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        name = ctx.qualname(target)
+        if name is None:
+            continue
+        owner, _, method = name.rpartition(".")
+        if method in S.ROUTE_METHODS and owner in S.ROUTE_OWNERS:
+            return True
+    return False
+
+
+# ----- scope chain -----------------------------------------------------------------------------
+def _chain(ctx: "FileContext", func: ast.AST | None) -> list[FunctionFlow]:
+    """Flows to look a name up in, innermost first (enclosing functions, then the module)."""
+    if func is None:
+        func = ctx.function
+    flows: list[FunctionFlow] = []
+    if func is not None:
+        functions = ctx.functions
+        if func in functions:
+            for f in reversed(functions[: functions.index(func) + 1]):
+                flows.append(flow_for(ctx, f))
+        else:
+            flows.append(flow_for(ctx, func))
+    flows.append(flow_for(ctx, None))
+    return flows
+
+
+def _lookup(chain: list[FunctionFlow], name: str) -> tuple[FunctionFlow, list[FunctionFlow]] | None:
+    for i, flow in enumerate(chain):
+        if flow.binds(name):
+            return flow, chain[i:]
+    return None
+
+
+# ----- constants ---------------------------------------------------------------------------------
+def is_constant(ctx: "FileContext", expr: ast.AST, func: ast.AST | None = None) -> bool:
+    """True when the value is fully known: literals and names bound only to them."""
+    return _is_const(ctx, expr, _chain(ctx, func), 0)
+
+
+def _is_const(ctx: "FileContext", expr: ast.AST, chain: list[FunctionFlow], depth: int) -> bool:
+    if depth > _MAX_DEPTH:
+        return False
+    cls = expr.__class__
+    if cls is ast.Constant:
+        return True
+    if cls is ast.JoinedStr:
+        return all(_is_const(ctx, v, chain, depth + 1) for v in expr.values)  # type: ignore[attr-defined]
+    if cls is ast.FormattedValue:
+        return _is_const(ctx, expr.value, chain, depth + 1)  # type: ignore[attr-defined]
+    if cls is ast.BinOp:
+        return _is_const(ctx, expr.left, chain, depth + 1) and _is_const(ctx, expr.right, chain, depth + 1)  # type: ignore[attr-defined]
+    if cls is ast.UnaryOp:
+        return _is_const(ctx, expr.operand, chain, depth + 1)  # type: ignore[attr-defined]
+    if cls in (ast.Tuple, ast.List, ast.Set):
+        return all(_is_const(ctx, e, chain, depth + 1) for e in expr.elts)  # type: ignore[attr-defined]
+    if cls is ast.Name:
+        return _name_const(ctx, expr.id, chain, depth)  # type: ignore[attr-defined]
+    if cls is ast.Call:
+        return _const_call(ctx, expr, chain, depth)  # type: ignore[arg-type]
+    return False
+
+
+def _const_call(ctx: "FileContext", call: ast.Call, chain: list[FunctionFlow], depth: int) -> bool:
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in ("format", "join", "strip", "upper", "lower", "replace"):
+        if not _is_strish_const(ctx, func.value, chain, depth + 1):
+            return False
+        return all(_is_const(ctx, a, chain, depth + 1) for a in call.args) and all(
+            kw.arg is not None and _is_const(ctx, kw.value, chain, depth + 1) for kw in call.keywords
+        )
+    return False
+
+
+def _is_strish_const(ctx: "FileContext", expr: ast.AST, chain: list[FunctionFlow], depth: int) -> bool:
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, (str, bytes))
+    return _is_const(ctx, expr, chain, depth)
+
+
+def _name_const(ctx: "FileContext", name: str, chain: list[FunctionFlow], depth: int) -> bool:
+    found = _lookup(chain, name)
+    if found is None:
+        return False
+    flow, sub = found
+    if name in flow.params:
+        return False
+    memo = flow._const.get(name)
+    if memo is not None:
+        return memo
+    flow._const[name] = False  # cycle guard
+    result = True
+    for kind, value, _ in flow.defs.get(name, ()):
+        if kind == VALUE:
+            ok = _is_const(ctx, value, sub, depth + 1)  # type: ignore[arg-type]
+        elif kind == AUG:
+            ok = _is_const(ctx, value, sub, depth + 1)  # type: ignore[arg-type]
+        elif kind == PART:
+            ok = _is_const(ctx, value, sub, depth + 1)  # type: ignore[arg-type]
+        else:
+            ok = False
+        if not ok:
+            result = False
+            break
+    flow._const[name] = result
+    return result
+
+
+def constant_string(ctx: "FileContext", expr: ast.AST, func: ast.AST | None = None) -> str | None:
+    """The folded value of a constant string expression, else None."""
+    return _fold(ctx, expr, _chain(ctx, func), 0)
+
+
+def _fold(ctx: "FileContext", expr: ast.AST, chain: list[FunctionFlow], depth: int) -> str | None:
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(expr, ast.Constant):
+        return expr.value if isinstance(expr.value, str) else None
+    if isinstance(expr, ast.JoinedStr):
+        parts = []
+        for v in expr.values:
+            if isinstance(v, ast.Constant):
+                parts.append(str(v.value))
+            elif isinstance(v, ast.FormattedValue) and v.conversion == -1 and v.format_spec is None:
+                s = _fold(ctx, v.value, chain, depth + 1)
+                if s is None:
+                    return None
+                parts.append(s)
+            else:
+                return None
+        return "".join(parts)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        a = _fold(ctx, expr.left, chain, depth + 1)
+        b = _fold(ctx, expr.right, chain, depth + 1) if a is not None else None
+        return a + b if b is not None else None  # type: ignore[operator]
+    if isinstance(expr, ast.Name):
+        found = _lookup(chain, expr.id)
+        if found is None:
+            return None
+        flow, sub = found
+        defs = flow.defs.get(expr.id, ())
+        if expr.id in flow.params or len(defs) != 1 or defs[0][0] != VALUE:
+            return None
+        return _fold(ctx, defs[0][1], sub, depth + 1)  # type: ignore[arg-type]
+    return None
+
+
+def literal_prefix(ctx: "FileContext", expr: ast.AST, func: ast.AST | None = None) -> str:
+    """The literal text a string value starts with ('' when unknown)."""
+    return _prefix(ctx, expr, _chain(ctx, func), 0)
+
+
+def _prefix(ctx: "FileContext", expr: ast.AST, chain: list[FunctionFlow], depth: int) -> str:
+    if depth > _MAX_DEPTH:
+        return ""
+    full = _fold(ctx, expr, chain, depth + 1)
+    if full is not None:
+        return full
+    if isinstance(expr, ast.JoinedStr):
+        out = []
+        for v in expr.values:
+            if isinstance(v, ast.Constant):
+                out.append(str(v.value))
+                continue
+            if isinstance(v, ast.FormattedValue) and v.conversion == -1 and v.format_spec is None:
+                s = _fold(ctx, v.value, chain, depth + 1)
+                if s is not None:
+                    out.append(s)
+                    continue
+            break
+        return "".join(out)
+    if isinstance(expr, ast.BinOp):
+        if isinstance(expr.op, ast.Add):
+            left = _fold(ctx, expr.left, chain, depth + 1)
+            if left is None:
+                return _prefix(ctx, expr.left, chain, depth + 1)
+            return left + _prefix(ctx, expr.right, chain, depth + 1)
+        if isinstance(expr.op, ast.Mod):
+            s = _fold(ctx, expr.left, chain, depth + 1)
+            if s is not None:
+                return s.split("%", 1)[0]
+        return ""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "format":
+        s = _fold(ctx, expr.func.value, chain, depth + 1)
+        if s is not None:
+            return s.split("{", 1)[0]
+        return ""
+    if isinstance(expr, ast.Name):
+        found = _lookup(chain, expr.id)
+        if found is None:
+            return ""
+        flow, sub = found
+        defs = flow.defs.get(expr.id, ())
+        values = [d for d in defs if d[0] == VALUE]
+        if expr.id in flow.params or not values:
+            return ""
+        # The common prefix of every assignment (augmented ones only append).
+        prefixes = [_prefix(ctx, v[1], sub, depth + 1) for v in values]  # type: ignore[arg-type]
+        if any(d[0] in (PART, OPAQUE) for d in defs):
+            return ""
+        first = prefixes[0]
+        for p in prefixes[1:]:
+            n = 0
+            while n < min(len(first), len(p)) and first[n] == p[n]:
+                n += 1
+            first = first[:n]
+        return first
+    return ""
+
+
+# ----- dynamic strings -------------------------------------------------------------------------
+def is_dynamic_string(ctx: "FileContext", expr: ast.AST, func: ast.AST | None = None) -> bool:
+    """True when `expr` is a string built (here or in a local it came from) by f-string,
+    `%`, `.format`, `+` or `str.join` from at least one non-constant part."""
+    return _is_dyn(ctx, expr, _chain(ctx, func), 0)
+
+
+def _is_dyn(ctx: "FileContext", expr: ast.AST, chain: list[FunctionFlow], depth: int) -> bool:
+    if depth > _MAX_DEPTH:
+        return False
+    cls = expr.__class__
+    if cls is ast.JoinedStr:
+        return any(
+            isinstance(v, ast.FormattedValue) and not _is_const(ctx, v.value, chain, depth + 1)
+            for v in expr.values  # type: ignore[attr-defined]
+        )
+    if cls is ast.BinOp:
+        op = expr.op  # type: ignore[attr-defined]
+        left, right = expr.left, expr.right  # type: ignore[attr-defined]
+        if isinstance(op, ast.Add):
+            if not (_is_strish(ctx, left, chain, depth + 1) or _is_strish(ctx, right, chain, depth + 1)):
+                return False
+            return not (_is_const(ctx, left, chain, depth + 1) and _is_const(ctx, right, chain, depth + 1))
+        if isinstance(op, ast.Mod):
+            if not _is_strish(ctx, left, chain, depth + 1):
+                return False
+            return not (_is_const(ctx, left, chain, depth + 1) and _is_const(ctx, right, chain, depth + 1))
+        return False
+    if cls is ast.Call:
+        func = expr.func  # type: ignore[attr-defined]
+        if isinstance(func, ast.Attribute) and func.attr in ("format", "join", "format_map"):
+            if not _is_strish(ctx, func.value, chain, depth + 1):
+                return False
+            if _is_dyn(ctx, func.value, chain, depth + 1):
+                return True
+            args = [*expr.args, *(kw.value for kw in expr.keywords)]  # type: ignore[attr-defined]
+            return any(not _is_const(ctx, a, chain, depth + 1) for a in args)
+        return False
+    if cls is ast.IfExp:
+        return _is_dyn(ctx, expr.body, chain, depth + 1) or _is_dyn(ctx, expr.orelse, chain, depth + 1)  # type: ignore[attr-defined]
+    if cls is ast.Name:
+        return _name_dyn(ctx, expr.id, chain, depth)  # type: ignore[attr-defined]
+    return False
+
+
+def _name_dyn(ctx: "FileContext", name: str, chain: list[FunctionFlow], depth: int) -> bool:
+    found = _lookup(chain, name)
+    if found is None:
+        return False
+    flow, sub = found
+    memo = flow._dyn.get(name)
+    if memo is not None:
+        return memo
+    flow._dyn[name] = False  # cycle guard
+    result = False
+    defs = flow.defs.get(name, ())
+    strish = any(k == VALUE and _is_strish(ctx, v, sub, depth + 1) for k, v, _ in defs)  # type: ignore[arg-type]
+    for kind, value, op in defs:
+        if kind == VALUE and _is_dyn(ctx, value, sub, depth + 1):  # type: ignore[arg-type]
+            result = True
+        elif kind == AUG and strish and isinstance(op, (ast.Add, ast.Mod)) and not _is_const(ctx, value, sub, depth + 1):  # type: ignore[arg-type]
+            result = True
+        elif kind == AUG and _is_dyn(ctx, value, sub, depth + 1):  # type: ignore[arg-type]
+            result = True
+        if result:
+            break
+    flow._dyn[name] = result
+    return result
+
+
+def _is_strish(ctx: "FileContext", expr: ast.AST, chain: list[FunctionFlow], depth: int) -> bool:
+    """The expression is visibly a string (literal, f-string, string formatting, a local bound to one)."""
+    if depth > _MAX_DEPTH:
+        return False
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, str)
+    if isinstance(expr, ast.JoinedStr):
+        return True
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod)):
+        return _is_strish(ctx, expr.left, chain, depth + 1) or (
+            isinstance(expr.op, ast.Add) and _is_strish(ctx, expr.right, chain, depth + 1)
+        )
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ("format", "join"):
+        return _is_strish(ctx, expr.func.value, chain, depth + 1)
+    if isinstance(expr, ast.Name):
+        found = _lookup(chain, expr.id)
+        if found is None:
+            return False
+        flow, sub = found
+        return any(
+            k == VALUE and v is not expr and _is_strish(ctx, v, sub, depth + 1)  # type: ignore[arg-type]
+            for k, v, _ in flow.defs.get(expr.id, ())
+        )
+    return False
+
+
+# ----- taint -------------------------------------------------------------------------------------
+def taint_sources(ctx: "FileContext", expr: ast.AST, func: ast.AST | None = None) -> tuple[str, ...]:
+    """Labels of the untrusted-input sources `expr` is derived from (empty: none known)."""
+    out: list[str] = []
+    _taint(ctx, expr, _chain(ctx, func), 0, out)
+    return tuple(dict.fromkeys(out))
+
+
+def _source_of_qualname(name: str | None) -> str | None:
+    if name is None:
+        return None
+    for prefix, label in S.QUALNAME_SOURCES.items():
+        if name == prefix or name.startswith((prefix + ".", prefix + "(", prefix + "[")):
+            return label
+    return None
+
+
+def _taint(ctx: "FileContext", expr: ast.AST, chain: list[FunctionFlow], depth: int, out: list[str]) -> None:
+    if depth > _MAX_DEPTH:
+        return
+    cls = expr.__class__
+    if cls is ast.Constant or cls is ast.Lambda:
+        return
+    if cls is ast.Name:
+        _name_taint(ctx, expr.id, chain, depth, out)  # type: ignore[attr-defined]
+        return
+    if cls is ast.Attribute:
+        label = _source_of_qualname(ctx.qualname(expr))
+        if label is not None:
+            out.append(label)
+            return
+        attr = expr.attr  # type: ignore[attr-defined]
+        if attr in S.REQUEST_ATTRIBUTES and _is_request_object(ctx, expr.value, chain):  # type: ignore[attr-defined]
+            out.append(S.REQUEST_ATTRIBUTES[attr])
+            return
+        _taint(ctx, expr.value, chain, depth + 1, out)  # type: ignore[attr-defined]
+        return
+    if cls is ast.Call:
+        callee = ctx.qualname(expr.func)  # type: ignore[attr-defined]
+        if callee is not None:
+            label = S.CALL_SOURCES.get(callee) or _source_of_qualname(callee)
+            if label is not None:
+                out.append(label)
+                return
+    for child in ast.iter_child_nodes(expr):
+        if isinstance(child, (ast.expr, ast.keyword, ast.comprehension)):
+            _taint(ctx, child, chain, depth + 1, out)
+
+
+def _is_request_object(ctx: "FileContext", expr: ast.AST, chain: list[FunctionFlow]) -> bool:
+    if isinstance(expr, ast.Name):
+        found = _lookup(chain, expr.id)
+        return found is not None and expr.id in found[0].request_params and not found[0].defs.get(expr.id)
+    # Django class-based views: self.request.GET
+    return (
+        isinstance(expr, ast.Attribute)
+        and expr.attr == "request"
+        and isinstance(expr.value, ast.Name)
+        and expr.value.id == "self"
+    )
+
+
+def _name_taint(ctx: "FileContext", name: str, chain: list[FunctionFlow], depth: int, out: list[str]) -> None:
+    found = _lookup(chain, name)
+    if found is None:
+        return
+    flow, sub = found
+    memo = flow._taint.get(name)
+    if memo is None:
+        flow._taint[name] = ()  # cycle guard
+        labels: list[str] = []
+        if name in flow.handler_params:
+            labels.append(f"handler parameter `{name}`")
+        for kind, value, _ in flow.defs.get(name, ()):
+            if kind != OPAQUE and value is not None:
+                _taint(ctx, value, sub, depth + 1, labels)
+        memo = flow._taint[name] = tuple(dict.fromkeys(labels))
+    out.extend(memo)
+
+
+__all__ = [
+    "FunctionFlow",
+    "flow_for",
+    "is_constant",
+    "is_dynamic_string",
+    "constant_string",
+    "literal_prefix",
+    "taint_sources",
+]

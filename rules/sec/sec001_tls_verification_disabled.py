@@ -1,0 +1,179 @@
+"""SEC001 tls-verification-disabled."""
+from __future__ import annotations
+
+import ast
+
+from ..context import keyword
+from ..model import Rule, Severity
+from ..names import Binding
+from ..res._http import HTTPX_FUNCTIONS, REQUESTS_FUNCTIONS, REQUESTS_SESSIONS
+from ._apis import AIOHTTP_FUNCTIONS, AIOHTTP_METHODS, HTTPX_CLIENT_INSTANCES, HTTPX_CLIENT_METHODS, REQUESTS_SESSION_CALLS
+
+_VERIFY_CALLS = frozenset({
+    *REQUESTS_FUNCTIONS, *REQUESTS_SESSION_CALLS, *HTTPX_FUNCTIONS, *HTTPX_CLIENT_METHODS,
+    "httpx.Client", "httpx.AsyncClient", "httpx.HTTPTransport", "httpx.AsyncHTTPTransport",
+})
+_SSL_CALLS = frozenset({*AIOHTTP_METHODS, *AIOHTTP_FUNCTIONS})
+_UNVERIFIED = frozenset({"ssl._create_unverified_context", "ssl._create_stdlib_context"})
+_CERT_NONE = frozenset({"ssl.CERT_NONE", "ssl.VerifyMode.CERT_NONE"})
+_CERT_REQS_CALLS = frozenset({
+    "urllib3.PoolManager", "urllib3.HTTPSConnectionPool", "urllib3.connectionpool.HTTPSConnectionPool",
+    "urllib3.poolmanager.PoolManager", "ssl.wrap_socket",
+})
+_SESSION_OBJECTS = frozenset({*REQUESTS_SESSIONS, *HTTPX_CLIENT_INSTANCES})
+
+
+class TlsVerificationDisabled(Rule):
+    code = "SEC001"
+    name = "tls-verification-disabled"
+    message = (
+        "`{what}` disables TLS certificate verification: anyone on the network path can impersonate "
+        "the server and read or alter the traffic"
+    )
+    severity = Severity.ERROR
+    refs = ("H10",)
+    owasp = ("A02", "A07")
+    cwe = ("CWE-295",)
+    fix_applicability = "unsafe"
+    fix_title = "Remove the argument that disables certificate verification"
+    callees = frozenset({*_VERIFY_CALLS, *_SSL_CALLS, *_UNVERIFIED, *_CERT_REQS_CALLS})
+
+    docs = """
+## What it does
+Checks for code that turns TLS certificate verification off: `verify=False` on `requests`
+and `httpx` calls, sessions and clients (also `session.verify = False`), `ssl=False` /
+`verify_ssl=False` on `aiohttp`, `ssl._create_unverified_context()`, `ssl.CERT_NONE`
+(`cert_reqs=ssl.CERT_NONE`, `ctx.verify_mode = ssl.CERT_NONE`) and
+`ctx.check_hostname = False`.
+
+## Why is this bad?
+Without certificate and host-name checks, TLS still encrypts, but to whoever answers: a
+proxy, a compromised Wi-Fi access point or a DNS hijack can impersonate the server, read
+credentials and rewrite responses (guide: H10; OWASP A02 cryptographic failures, A07
+identification and authentication failures; CWE-295). "Temporary" `verify=False` for a
+self-signed staging host routinely reaches production. Comparisons such as
+`ctx.verify_mode == ssl.CERT_NONE` only read the setting and are not flagged.
+
+## Example
+```python
+import requests
+
+def fetch_invoice(invoice_id):
+    return requests.get(f"https://billing.internal/invoices/{invoice_id}", verify=False, timeout=10)
+```
+
+## Use instead
+```python
+import requests
+
+def fetch_invoice(invoice_id):
+    # trust the internal CA explicitly instead of trusting everyone
+    return requests.get(
+        f"https://billing.internal/invoices/{invoice_id}", verify="/etc/ssl/internal-ca.pem", timeout=10
+    )
+```
+
+## Fix safety
+The fix removes `verify=False` / `ssl=False` so that the library's default (verification on)
+applies. It is **unsafe**: calls to hosts with self-signed or internal certificates start
+failing until the right CA bundle is configured (`verify="/path/ca.pem"`).
+
+## References
+- [requests: SSL Cert Verification](https://requests.readthedocs.io/en/latest/user/advanced/#ssl-cert-verification)
+- [ssl: security considerations](https://docs.python.org/3/library/ssl.html#security-considerations)
+- [CWE-295: Improper Certificate Validation](https://cwe.mitre.org/data/definitions/295.html)
+- Guide: H10; OWASP A02, A07
+"""
+
+    valid = (
+        "import requests\nrequests.get('https://x', verify='/etc/ssl/ca.pem', timeout=5)\n",
+        "import requests\nrequests.get('https://x', verify=True, timeout=5)\n",
+        "import httpx\nhttpx.Client(verify=ca_bundle)\n",
+        "import ssl\nctx = ssl.create_default_context()\nif ctx.verify_mode == ssl.CERT_NONE:\n    raise RuntimeError\n",
+        "import ssl\nctx = ssl.create_default_context()\nctx.check_hostname = True\n",
+        "class Api:\n    def get(self, url, verify=True): ...\nApi().get('https://x', verify=False)\n",
+        "def get(url, verify): ...\nget('https://x', verify=False)\n",
+        "import aiohttp\nasync def f():\n    async with aiohttp.ClientSession() as s:\n"
+        "        await s.get('https://x', ssl=ssl_context)\n",
+    )
+    invalid = (
+        "import requests\nrequests.get('https://x', verify=False, timeout=5)\n",
+        "import requests as r\nr.post('https://x', json={}, verify=False, timeout=5)\n",
+        "from httpx import Client as HttpClient\nHttpClient(verify=False)\n",
+        "import requests\ns = requests.Session()\ns.verify = False\n",
+        "import requests\nclass A:\n    def __init__(self):\n        self.session = requests.Session()\n"
+        "    def go(self):\n        return self.session.get('https://x', verify=False, timeout=5)\n",
+        "import aiohttp\nasync def f():\n    async with aiohttp.ClientSession() as s:\n"
+        "        await s.get('https://x', ssl=False)\n",
+        "import ssl\nctx = ssl._create_unverified_context()\n",
+        "import ssl\nctx = ssl.create_default_context()\nctx.check_hostname = False\nctx.verify_mode = ssl.CERT_NONE\n",
+        "from ssl import CERT_NONE\nimport urllib3\nurllib3.PoolManager(cert_reqs=CERT_NONE)\n",
+    )
+
+    def check_call(self, call: ast.Call, callee: Binding) -> None:
+        name = callee.qualname
+        assert name is not None
+        shown = name.replace("()", "")
+        if name in _UNVERIFIED:
+            self.report(call.func, what=f"{shown}()")
+            return
+        if name in _VERIFY_CALLS:
+            kw = keyword(call, "verify")
+            if kw is not None and _is_false(kw.value):
+                self.report(kw, what="verify=False")
+        if name in _SSL_CALLS:
+            for arg in ("ssl", "verify_ssl"):
+                kw = keyword(call, arg)
+                if kw is not None and _is_false(kw.value):
+                    self.report(kw, what=f"{arg}=False")
+        if name in _CERT_REQS_CALLS:
+            kw = keyword(call, "cert_reqs")
+            if kw is not None and isinstance(kw.value, ast.Constant) and kw.value.value in ("CERT_NONE", "NONE"):
+                self.report(kw, what=f"cert_reqs={kw.value.value!r}")
+            # cert_reqs=ssl.CERT_NONE is reported by visit_Attribute/visit_Name
+
+    # ----- ssl.CERT_NONE used anywhere but in a comparison -----------------------------
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if node.attr == "CERT_NONE" and isinstance(node.ctx, ast.Load):
+            self._cert_none(node)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if node.id == "CERT_NONE" and isinstance(node.ctx, ast.Load):
+            self._cert_none(node)
+
+    def _cert_none(self, node: ast.expr) -> None:
+        if self.ctx.qualname(node) not in _CERT_NONE:
+            return
+        parent = self.ctx.parent
+        if isinstance(parent, ast.Compare):
+            return
+        if isinstance(parent, ast.Attribute):  # ssl.CERT_NONE.value etc.
+            return
+        if isinstance(parent, ast.keyword):
+            self.report(parent, what=f"{parent.arg}={ast.unparse(node)}")
+        elif isinstance(parent, (ast.Assign, ast.AnnAssign)):
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            shown = ast.unparse(targets[0]) if len(targets) == 1 else "target"
+            if isinstance(targets[0], ast.Name):
+                return  # a module constant that merely names the mode; its use is reported
+            self.report(parent, what=f"{shown} = {ast.unparse(node)}")
+        else:
+            self.report(node, what=ast.unparse(node))
+
+    # ----- ctx.check_hostname = False / session.verify = False ------------------------
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if not _is_false(node.value):
+            return
+        for target in node.targets:
+            if not isinstance(target, ast.Attribute):
+                continue
+            if target.attr == "check_hostname":
+                self.report(node, what=f"{ast.unparse(target)} = False")
+            elif target.attr == "verify":
+                owner = self.ctx.qualname(target.value)
+                if owner in _SESSION_OBJECTS:
+                    self.report(node, what=f"{ast.unparse(target)} = False")
+
+
+def _is_false(expr: ast.AST) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is False
