@@ -41,10 +41,14 @@ def run_analysis(doc: Document | None, text: str, path: str, settings: FileSetti
     """The one call into the core (runs on the analysis thread)."""
     if IncrementalAnalyzer is not None and doc is not None:
         key = id(settings)
-        if doc.analyzer is None or doc.analyzer_key != key:
-            doc.analyzer = IncrementalAnalyzer(path, settings)
-            doc.analyzer_key = key
-        return doc.analyzer.update(text)
+        try:
+            if doc.analyzer is None or doc.analyzer_key != key:
+                doc.analyzer = IncrementalAnalyzer(path, settings)
+                doc.analyzer_key = key
+            return doc.analyzer.update(text)
+        except Exception:  # a bug in the reuse layer must not cost the user the diagnostics
+            log.exception("incremental analysis of %s failed; analysing the whole file", path)
+            doc.analyzer = None
     return analyze(text, path, settings)
 
 
@@ -126,6 +130,9 @@ class Diagnostics:
             outcome = await loop.run_in_executor(self.executor, work)
         except Exception:
             log.exception("analysis of %s failed", doc.uri)
+            outcome = None
+            if not doc.closed and doc.version == version:
+                self._finish(doc, version, None)  # keep what is shown; do not retry forever
             return
         if outcome is None or doc.closed or doc.version != version:
             return  # a newer version arrived: drop this result
@@ -181,7 +188,7 @@ class Diagnostics:
         if doc.syntax is not None:
             findings.append(doc.syntax)
         findings.sort(key=lambda f: f.sort_key())
-        lines, enc = doc.lines, self.session.encoding
+        lines, enc = doc.line_view, self.session.encoding
         return [to_diagnostic(f, lines, enc, doc.uri, doc.path) for f in findings]
 
     def clear(self, doc: Document) -> None:

@@ -19,7 +19,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from resilint.rules.engine import analyze
 from resilint.rules.fixes import FixDocument, apply_edits, compute_fix, fix_all, fixable
 from resilint.rules.fixes._proposed import PROPOSED
@@ -98,7 +97,7 @@ def _stdlib_sample(n: int = 150) -> list[Path]:
             size = path.stat().st_size
         except OSError:
             continue
-        if 400 <= size <= 6000:
+        if 400 <= size <= 4000:
             small.append(path)
     return random.Random(20240601).sample(small, min(n, len(small)))
 

@@ -8,7 +8,6 @@ import sys
 
 import libcst as cst
 import pytest
-
 from resilint.rules.engine import analyze
 from resilint.rules.fixes import FixDocument, apply_edits, compute_fix, fix_all
 from resilint.rules.fixes._proposed import PROPOSED
@@ -443,8 +442,8 @@ def test_libcst_stays_off_the_diagnostics_path() -> None:
         ("RES010", "from tenacity import retry\n\n\n@retry\ndef f():\n    pass\n",
          "from tenacity import retry, stop_after_attempt\n\n\n@retry(stop=stop_after_attempt(3))\ndef f():\n    pass\n"),
         ("RES011", "from tenacity import retry, stop_after_attempt\n\n\n@retry(stop=stop_after_attempt(3))\ndef f():\n    pass\n",
-         "from tenacity import retry, stop_after_attempt, wait_exponential_jitter\n\n\n"
-         "@retry(stop=stop_after_attempt(3), wait=wait_exponential_jitter(max=10))\ndef f():\n    pass\n"),
+         ("from tenacity import retry, stop_after_attempt, wait_exponential_jitter\n\n\n"
+          "@retry(stop=stop_after_attempt(3), wait=wait_exponential_jitter(max=10))\ndef f():\n    pass\n")),
         ("RES022", "import logging\ntry:\n    pass\nexcept Exception:\n    logging.error('x')\n",
          "import logging\ntry:\n    pass\nexcept Exception:\n    logging.exception('x')\n"),
         ("RES030", "import time\n\n\nasync def f():\n    time.sleep(1)\n",

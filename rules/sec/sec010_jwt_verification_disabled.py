@@ -1,0 +1,118 @@
+"""SEC010 jwt-verification-disabled."""
+from __future__ import annotations
+
+import ast
+
+from ..context import keyword
+from ..model import Rule, Severity
+from ..names import Binding
+
+_DECODE = frozenset({
+    "jwt.decode", "jwt.api_jwt.decode", "jwt.PyJWT().decode", "jwt.api_jwt.PyJWT().decode",
+    "jwt.decode_complete", "jwt.api_jwt.decode_complete", "jwt.PyJWT().decode_complete",
+})
+_VERIFY_OPTIONS = ("verify_signature",)
+
+
+class JwtVerificationDisabled(Rule):
+    code = "SEC010"
+    name = "jwt-verification-disabled"
+    message = "`{callee}` {problem}: a forged or tampered token is accepted as authentic"
+    severity = Severity.ERROR
+    refs = ("H10",)
+    owasp = ("A07",)
+    cwe = ("CWE-347",)
+
+    callees = _DECODE
+
+    docs = """
+## What it does
+Checks PyJWT `jwt.decode` calls that do not verify the token: `options={"verify_signature":
+False}`, the PyJWT 1.x `verify=False`, an `algorithms` list containing `"none"`, or no
+`algorithms=` at all.
+
+## Why is this bad?
+A JWT is only as trustworthy as its signature check. With verification off, anyone can
+write `{"sub": "admin"}` into a token and be believed; with `"none"` allowed an attacker
+strips the signature; without an explicit algorithm list older PyJWT versions let the token
+pick its own algorithm (HS256 signed with the public RSA key) (guide: H10; OWASP A07
+identification and authentication failures; CWE-347). `options` and `algorithms` given as
+variables are not flagged.
+
+## Example
+```python
+import jwt
+
+def current_user(token):
+    claims = jwt.decode(token, options={"verify_signature": False})
+    return claims["sub"]
+```
+
+## Use instead
+```python
+import jwt
+
+def current_user(token, public_key):
+    claims = jwt.decode(token, public_key, algorithms=["RS256"], audience="api")
+    return claims["sub"]
+```
+
+## Fix safety
+There is no automatic fix: the right key and algorithm list depend on how the tokens are
+issued, so neither a safe nor an unsafe edit can be offered.
+
+## References
+- [PyJWT: jwt.decode](https://pyjwt.readthedocs.io/en/stable/api.html#jwt.decode)
+- [CWE-347: Improper Verification of Cryptographic Signature](https://cwe.mitre.org/data/definitions/347.html)
+- Guide: H10; OWASP A07
+"""
+
+    valid = (
+        "import jwt\njwt.decode(token, key, algorithms=['RS256'])\n",
+        "import jwt\njwt.decode(token, key, ['HS256'])\n",
+        "import jwt\njwt.decode(token, key, algorithms=ALGS, options=opts)\n",
+        "import jwt\njwt.decode(token, key, **settings)\n",
+        "from jose import jwt\njwt.decode(token, key)\n",
+        "class Codec:\n    def decode(self, t): ...\nCodec().decode(token)\n",
+        "import jwt\njwt.decode(token, key, algorithms=['HS256'], options={'verify_signature': True})\n",
+    )
+    invalid = (
+        "import jwt\njwt.decode(token, options={'verify_signature': False})\n",
+        "import jwt\njwt.decode(token, key, verify=False)\n",
+        "import jwt\njwt.decode(token, key, algorithms=['HS256', 'none'])\n",
+        "import jwt\njwt.decode(token, key)\n",
+        "from jwt import decode as jwt_decode\njwt_decode(token, key)\n",
+        "import jwt as pyjwt\ndef f(t):\n    return pyjwt.decode(t, 'k', algorithms=['RS256'], options={'verify_signature': False})\n",
+    )
+
+    def check_call(self, call: ast.Call, callee: Binding) -> None:
+        shown = (callee.qualname or "").replace("()", "")
+        if any(isinstance(a, ast.Starred) for a in call.args):
+            return
+        reported = False
+        options = keyword(call, "options")
+        if options is not None and isinstance(options.value, ast.Dict):
+            for k, v in zip(options.value.keys, options.value.values):
+                if (
+                    isinstance(k, ast.Constant) and k.value in _VERIFY_OPTIONS
+                    and isinstance(v, ast.Constant) and v.value is False
+                ):
+                    self.report(options, callee=shown, problem=f"is called with `{k.value}: False`")
+                    reported = True
+                    break
+        verify = keyword(call, "verify")
+        if verify is not None and isinstance(verify.value, ast.Constant) and verify.value.value is False:
+            self.report(verify, callee=shown, problem="is called with `verify=False`")
+            reported = True
+        algorithms = keyword(call, "algorithms")
+        algs = algorithms.value if algorithms is not None else (call.args[2] if len(call.args) > 2 else None)
+        if algs is not None:
+            if isinstance(algs, (ast.List, ast.Tuple, ast.Set)) and any(
+                isinstance(e, ast.Constant) and isinstance(e.value, str) and e.value.lower() == "none" for e in algs.elts
+            ):
+                self.report(algorithms if algorithms is not None else algs, callee=shown,
+                            problem='accepts the `"none"` algorithm')
+            return
+        if reported or any(k.arg is None for k in call.keywords):
+            return
+        self.report(call.func, callee=shown, problem="is called without `algorithms=`, so the token chooses how it is checked")
