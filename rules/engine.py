@@ -84,23 +84,21 @@ class Walker:
     def __init__(self, ctx: FileContext, rules: list[Rule]) -> None:
         self.ctx = ctx
         self.internal_errors: list[str] = []
-        self.enter: dict[type, list[tuple[Rule, Handler]]] = {}
-        self.leave: dict[type, list[tuple[Rule, Handler]]] = {}
-        self.finishers: list[tuple[Rule, Callable[[], None]]] = []
-        self.callee_index: dict[str, list[Rule]] = {}
         self.broken: set[str] = set()
-        for rule in rules:
-            hooks = _hooks(type(rule))
-            for node_type, attr in hooks.enter:
-                self.enter.setdefault(node_type, []).append((rule, getattr(rule, attr)))
-            for node_type, attr in hooks.leave:
-                self.leave.setdefault(node_type, []).append((rule, getattr(rule, attr)))
-            for name in rule.callees:
-                self.callee_index.setdefault(name, []).append(rule)
-            if hooks.finish:
-                self.finishers.append((rule, rule.finish))
+        self.rules = rules
+        plan = _plan(tuple(type(rule) for rule in rules))
+        self.enter: dict[type, list[tuple[Rule | None, Handler]]] = {
+            node_type: [(rules[i], getattr(rules[i], attr)) for i, attr in hooks]
+            for node_type, hooks in plan.enter.items()
+        }
+        self.leave: dict[type, list[tuple[Rule | None, Handler]]] = {
+            node_type: [(rules[i], getattr(rules[i], attr)) for i, attr in hooks]
+            for node_type, hooks in plan.leave.items()
+        }
+        self.finishers = [(rules[i], rules[i].finish) for i in plan.finishers]
+        self.callee_index = plan.callees
         if self.callee_index:
-            self.enter.setdefault(ast.Call, []).insert(0, (None, self._dispatch_call))  # type: ignore[arg-type]
+            self.enter.setdefault(ast.Call, []).insert(0, (None, self._dispatch_call))
         self.deferred: list[tuple[ast.AST, list[Scope], list[ast.AST], list[ast.AST]]] = []
         self.special: dict[type, Callable[[ast.AST], None]] = {
             ast.FunctionDef: self._function,
@@ -200,9 +198,10 @@ class Walker:
         resolved = self.ctx.resolve(node.func)
         if resolved is None:
             return
-        rules = self.callee_index.get(resolved.qualname)  # type: ignore[arg-type]
-        if rules:
-            for rule in rules:
+        indexes = self.callee_index.get(resolved.qualname)  # type: ignore[arg-type]
+        if indexes:
+            for i in indexes:
+                rule = self.rules[i]
                 self._call(rule, lambda n, r=rule: r.check_call(n, resolved), node)
 
     # ----- scope-aware nodes ------------------------------------------------------
@@ -351,6 +350,37 @@ class _Hooks:
 
 
 _HOOKS: dict[type, _Hooks] = {}
+
+
+class _Plan:
+    """Dispatch tables for one combination of rule classes, built once and reused per file."""
+
+    def __init__(self, classes: tuple[type[Rule], ...]) -> None:
+        self.enter: dict[type, list[tuple[int, str]]] = {}
+        self.leave: dict[type, list[tuple[int, str]]] = {}
+        self.finishers: list[int] = []
+        callees: dict[str, list[int]] = {}
+        for i, cls in enumerate(classes):
+            hooks = _hooks(cls)
+            for node_type, attr in hooks.enter:
+                self.enter.setdefault(node_type, []).append((i, attr))
+            for node_type, attr in hooks.leave:
+                self.leave.setdefault(node_type, []).append((i, attr))
+            if hooks.finish:
+                self.finishers.append(i)
+            for name in cls.callees:
+                callees.setdefault(name, []).append(i)
+        self.callees = {name: tuple(ix) for name, ix in callees.items()}
+
+
+_PLANS: dict[tuple[type[Rule], ...], _Plan] = {}
+
+
+def _plan(classes: tuple[type[Rule], ...]) -> _Plan:
+    plan = _PLANS.get(classes)
+    if plan is None:
+        plan = _PLANS[classes] = _Plan(classes)
+    return plan
 
 
 def _hooks(rule_class: type[Rule]) -> _Hooks:
