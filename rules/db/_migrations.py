@@ -53,7 +53,7 @@ class MigrationInfo:
 NOT_A_MIGRATION = MigrationInfo(None)
 
 
-def migration(ctx: "FileContext") -> MigrationInfo:
+def migration(ctx: FileContext) -> MigrationInfo:
     """The module's kind (cached on the context: computed at most once per file)."""
     info = ctx.__dict__.get(_CACHE_KEY)
     if info is None:
@@ -61,7 +61,7 @@ def migration(ctx: "FileContext") -> MigrationInfo:
     return info
 
 
-def _classify(ctx: "FileContext") -> MigrationInfo:
+def _classify(ctx: FileContext) -> MigrationInfo:
     assigned: set[str] = set()
     defs: dict[str, ast.FunctionDef] = {}
     django_classes: list[ast.ClassDef] = []
@@ -89,11 +89,11 @@ def _classify(ctx: "FileContext") -> MigrationInfo:
     return NOT_A_MIGRATION
 
 
-def in_alembic(ctx: "FileContext") -> bool:
+def in_alembic(ctx: FileContext) -> bool:
     return migration(ctx).kind == ALEMBIC
 
 
-def in_django(ctx: "FileContext") -> bool:
+def in_django(ctx: FileContext) -> bool:
     return migration(ctx).kind == DJANGO
 
 
@@ -135,7 +135,7 @@ def is_literal(expr: object, value: object) -> bool:
 
 
 # ----- ranges ------------------------------------------------------------------------------
-def def_header_span(ctx: "FileContext", node: ast.FunctionDef | ast.AsyncFunctionDef) -> Span:
+def def_header_span(ctx: FileContext, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Span:
     """`def name(...):` up to and including the colon (decorators excluded)."""
     start = ctx.span_of(node)
     lines = ctx.index.lines

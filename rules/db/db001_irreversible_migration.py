@@ -5,7 +5,16 @@ import ast
 
 from ..model import Rule, Severity
 from ..names import Binding
-from ._migrations import ALEMBIC_OP, MAYBE, argument, def_header_span, django_names, is_literal, migration
+from ._migrations import (
+    ALEMBIC_OP,
+    DJANGO,
+    MAYBE,
+    argument,
+    def_header_span,
+    django_names,
+    is_literal,
+    migration,
+)
 
 RUN_PYTHON = django_names("RunPython", "special")
 RUN_SQL = django_names("RunSQL", "special")
@@ -180,7 +189,7 @@ nothing that needs undoing. Writing the real reverse is preferred. Alembic downg
 
     # ----- Django -----------------------------------------------------------------------------
     def check_call(self, call: ast.Call, callee: Binding) -> None:
-        if migration(self.ctx).kind != "django":
+        if migration(self.ctx).kind != DJANGO:
             return
         python = callee.qualname in RUN_PYTHON
         kwarg, op = ("reverse_code", "RunPython") if python else ("reverse_sql", "RunSQL")
