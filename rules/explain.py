@@ -145,6 +145,20 @@ def _safe_inline(text: str, limit: int = 600) -> str:
     return text
 
 
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+
+
+def _no_html(text: str) -> str:
+    """Docs prose: HTML-escape ``<``, ``>``, ``&`` outside code spans (inside them they are literal)."""
+    out, last = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        out.append("".join(_HTML.get(c, c) for c in text[last:m.start()]))
+        out.append(m.group(0))
+        last = m.end()
+    out.append("".join(_HTML.get(c, c) for c in text[last:]))
+    return _SCHEME.sub(lambda m: m.group(1) + "\\:", "".join(out))
+
+
 def _code_block(code: str) -> str:
     code = code.strip("\n")
     m = re.match(r"^```[a-zA-Z]*\n(.*?)\n?```\s*$", code, re.DOTALL)
@@ -211,14 +225,15 @@ def _team_block(guide: Guide, entry: Entry, locale: str) -> str:
 
 # --------------------------------------------------------------------------- playbooks
 
+_W = r"(?<![a-z])"  # rule names are kebab-case: match at the start of a word only
 _PLAYBOOK_BY_KEYWORD: tuple[tuple[str, str], ...] = (
-    (r"migrat|alembic|schema|backfill|ddl", "PB9"),
-    (r"postgres|psycopg|sql|query|lock|index|db-|database|connection-pool|pool", "PB4"),
-    (r"kafka|consumer|partition|stream", "PB5"),
-    (r"\brag\b|retriev|embedding|vector|chunk", "PB8"),
-    (r"token|cost|max-tokens", "PB10"),
-    (r"deploy|kubernetes|k8s|probe|graceful|shutdown|sigterm", "PB2"),
-    (r"api-change|pagination|versioning|breaking", "PB3"),
+    (_W + r"(migrat|alembic|schema|backfill|ddl)", "PB9"),
+    (_W + r"(postgres|psycopg|sql|query|queries|locks?(?![a-z])|index|database|db-pool|connection-pool)", "PB4"),
+    (_W + r"(kafka|consumer|partition|stream)", "PB5"),
+    (_W + r"(rag|retriev|embedding|vector)", "PB8"),
+    (_W + r"(token|cost|max-tokens)", "PB10"),
+    (_W + r"(deploy|kubernetes|k8s|probe|graceful|shutdown|sigterm)", "PB2"),
+    (_W + r"(api-change|pagination|versioning|breaking)", "PB3"),
 )
 _PLAYBOOK_BY_FAMILY = {"RES": "PB1", "SEC": "PB6", "LLM": "PB7", "DB": "PB4"}
 _NO_PLAYBOOK = {"RES900", "RES998", "RES999"}
@@ -228,7 +243,7 @@ def playbook_for(rule: type[Rule]) -> Entry | None:
     """The most relevant playbook: a PB ref of the rule, a keyword of its name, its family.
 
     Timeouts, retries, breakers and async rules (RES) → PB1 incident; SEC → PB6 security;
-    LLM → PB7 (RAG rules → PB8); migrations → PB9; Postgres/DB → PB4.
+    LLM → PB7 (RAG rules → PB8, token/cost rules → PB10); migrations → PB9; Postgres/DB → PB4.
     """
     if rule.code in _NO_PLAYBOOK:
         return None
@@ -237,6 +252,8 @@ def playbook_for(rule: type[Rule]) -> Entry | None:
         if e is not None and e.kind == "playbook":
             return e
     name = f"{rule.name} {rule.code}".lower()
+    if rule.code.startswith("SEC"):  # security findings: the security playbook, whatever the topic
+        return resolve_ref("PB6")
     for pattern, pb in _PLAYBOOK_BY_KEYWORD:
         if re.search(pattern, name):
             return resolve_ref(pb)
@@ -312,14 +329,14 @@ def explain_rule(
     elif rule.message and "{" not in rule.message:
         header += ["", _safe_inline(rule.message)]
     elif secs.get("What it does"):
-        header += ["", f"*{_t('what', loc)}:* " + _first_paragraph(secs["What it does"], 500)]
+        header += ["", f"*{_t('what', loc)}:* " + _no_html(_first_paragraph(secs["What it does"], 500))]
     if note:
         header += ["", note]
     parts = ["\n".join(header)]
 
     why = secs.get("Why is this bad?")
     if why:
-        parts.append(f"**{_t('why', loc)}**\n\n" + _first_paragraph(why, 900))
+        parts.append(f"**{_t('why', loc)}**\n\n" + _no_html(_first_paragraph(why, 900)))
 
     # Guide entries: built-in brief render, and the team's verbatim text when a guide defines the ref.
     guide_lines: list[str] = []
@@ -366,7 +383,7 @@ def explain_rule(
 
 # --------------------------------------------------------------------------- suppression codes
 
-def _directive_code_at(text: str, line: int, col: int, cache: "_FileCache") -> tuple[str, str] | None:
+def _directive_code_at(text: str, line: int, col: int, cache: _FileCache) -> tuple[str, str] | None:
     lines = cache.lines
     if line < 0 or line >= len(lines):
         return None
@@ -412,16 +429,27 @@ _CONTINUATION = re.compile(r"(else|elif|except|finally|case)\b")
 _DEF = re.compile(r"(?:async[ \t]+)?(def|class)[ \t]+([^\W\d]\w*)")
 
 
+_BOUNDARY = re.compile(r"^(?![ \t#)\]}\n]|(?:else|elif|except|finally|case)\b)", re.MULTILINE)
+
+
 def _boundaries(lines: list[str]) -> list[int]:
     """Lines that look like the start of a top-level statement (column 0, not a clause
-    continuation, not a closing bracket, not after a backslash continuation)."""
-    out = []
-    prev_backslash = False
-    for i, src in enumerate(lines):
-        if src and _STMT_START.match(src) and not prev_backslash and not _CONTINUATION.match(src):
-            out.append(i)
-        stripped = src.rstrip()
-        prev_backslash = stripped.endswith("\\")
+    continuation, not a closing bracket, not after a backslash continuation).  A wrong
+    guess (e.g. a column-0 line inside a triple-quoted string) only makes the cut fail to
+    parse, and the whole file is parsed instead."""
+    joined = "\n".join(lines)
+    out: list[int] = []
+    line = 0
+    last = 0
+    for m in _BOUNDARY.finditer(joined):
+        pos = m.start()
+        if pos >= len(joined):
+            break
+        line += joined.count("\n", last, pos)
+        last = pos
+        if pos >= 2 and joined[pos - 2] == "\\":
+            continue
+        out.append(line)
     return out
 
 
@@ -441,26 +469,27 @@ def _statements(lines: list[str]) -> list[tuple[int, int, int]]:
     return out
 
 
-def _top_level_chunk(lines: list[str], line: int) -> tuple[int, int] | None:
+def _top_level_chunk(stmts: list[tuple[int, int, int]], line: int) -> tuple[int, int] | None:
     """(first, end) lines of the top-level statement holding ``line`` (decorators included)."""
-    for first, end, _ in _statements(lines):
-        if first <= line < end:
-            return first, end
+    from bisect import bisect_right
+
+    k = bisect_right(stmts, (line, float("inf"), 0)) - 1
+    if k >= 0 and stmts[k][0] <= line < stmts[k][1]:
+        return stmts[k][0], stmts[k][1]
     return None
 
 
-def _partial_text(lines: list[str], chunk: tuple[int, int]) -> str | None:
-    out = list(lines)
-    for first, end, head in _statements(lines):
-        if (first, end) == chunk:
-            continue
-        m = _DEF.match(lines[head])
-        if not m:
-            continue
-        for i in range(first, end):
-            out[i] = ""
-        out[head] = f"{m.group(2)} = None"
-    return "\n".join(out)
+def _partial_text(lines: list[str], stmts: list[tuple[int, int, int]], chunk: tuple[int, int]) -> str | None:
+    if not stmts:
+        return None
+    blocks = ["\n".join(lines[: stmts[0][0]])] if stmts[0][0] else []
+    for first, end, head in stmts:
+        m = None if (first, end) == chunk else _DEF.match(lines[head])
+        if m is None:
+            blocks.append("\n".join(lines[first:end]))
+        else:
+            blocks.append("\n" * (head - first) + f"{m.group(2)} = None" + "\n" * (end - 1 - head))
+    return "\n".join(blocks)
 
 
 _PARTIAL_MIN_LINES = 400
@@ -469,8 +498,21 @@ _PARTIAL_MIN_LINES = 400
 class _FileCache:
     """Everything a hover needs from one version of a file, computed lazily once."""
 
-    __slots__ = ("text", "path", "lines", "_directives", "_tree", "_parsed", "_has_api_imports",
-                 "_qualnames", "_module_pass", "_api_names", "_partial", "lock")
+    __slots__ = (
+        "_api_names",
+        "_directives",
+        "_has_api_imports",
+        "_module_pass",
+        "_parsed",
+        "_partial",
+        "_qualnames",
+        "_stmts",
+        "_tree",
+        "lines",
+        "lock",
+        "path",
+        "text",
+    )
 
     def __init__(self, text: str, path: str) -> None:
         self.text = text
@@ -483,6 +525,7 @@ class _FileCache:
         self._qualnames: dict[tuple[int, int], str | None] = {}
         self._module_pass: dict[int, _ModulePass] = {}
         self._partial: dict[int, ast.Module] = {}
+        self._stmts: list[tuple[int, int, int]] | None = None
         self._api_names: frozenset[str] | None = None
         self.lock = threading.RLock()
 
@@ -498,7 +541,7 @@ class _FileCache:
             self._has_api_imports = bool(_api_modules_rx().search(self.text))
         return self._has_api_imports
 
-    def module_pass(self, tree: ast.Module) -> "_ModulePass":
+    def module_pass(self, tree: ast.Module) -> _ModulePass:
         with self.lock:
             mp = self._module_pass.get(id(tree))
             if mp is None or mp.ctx.tree is not tree:
@@ -525,14 +568,16 @@ class _FileCache:
         back to the whole tree when the cut does not parse (or the file is small)."""
         if self._tree is not None or self._parsed or len(self.lines) < _PARTIAL_MIN_LINES:
             return self.tree()
-        chunk = _top_level_chunk(self.lines, line)
+        if self._stmts is None:
+            self._stmts = _statements(self.lines)
+        chunk = _top_level_chunk(self._stmts, line)
         if chunk is None:
             return self.tree()
         with self.lock:
             hit = self._partial.get(chunk[0])
         if hit is not None:
             return hit
-        text = _partial_text(self.lines, chunk)
+        text = _partial_text(self.lines, self._stmts, chunk)
         try:
             tree = ast.parse(text, filename=self.path) if text is not None else None
         except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -546,7 +591,7 @@ class _FileCache:
         return tree
 
 
-_CACHE: "OrderedDict[tuple[str, int, int], _FileCache]" = OrderedDict()
+_CACHE: OrderedDict[tuple[str, int, int], _FileCache] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 _CACHE_MAX = 16
 
@@ -621,7 +666,7 @@ class _ModulePass:
     """The engine's module-level walk of one file, done once per text: the final module
     scope, the class scopes and the deferred function bodies (walked later per hover)."""
 
-    def __init__(self, fc: "_FileCache", tree: ast.Module) -> None:
+    def __init__(self, fc: _FileCache, tree: ast.Module) -> None:
         from .context import FileContext
         from .engine import Walker
 
@@ -670,7 +715,7 @@ _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
-def _resolve_target(fc: "_FileCache", tree: ast.Module, target: ast.AST, ancestors: list[ast.AST]) -> str | None:
+def _resolve_target(fc: _FileCache, tree: ast.Module, target: ast.AST, ancestors: list[ast.AST]) -> str | None:
     from .context import FileContext
 
     expr = target.func if isinstance(target, ast.Call) else target
@@ -744,7 +789,7 @@ def _resolve_target(fc: "_FileCache", tree: ast.Module, target: ast.AST, ancesto
 _SETTINGS = None
 
 
-def _default_settings() -> "FileSettings":
+def _default_settings() -> FileSettings:
     global _SETTINGS
     if _SETTINGS is None:
         from .settings import FileSettings
@@ -840,7 +885,7 @@ def _word_at(src: str, col: int) -> str | None:
     return None
 
 
-def _imported_api_names(fc: "_FileCache") -> frozenset[str]:
+def _imported_api_names(fc: _FileCache) -> frozenset[str]:
     """Local names bound by ``from <api package> import x as y`` (aliases of API names)."""
     if fc._api_names is None:
         names: set[str] = set()
@@ -864,7 +909,7 @@ def _imported_api_names(fc: "_FileCache") -> frozenset[str]:
     return fc._api_names
 
 
-def _may_be_api(fc: "_FileCache", line: int, col: int) -> bool:
+def _may_be_api(fc: _FileCache, line: int, col: int) -> bool:
     """Cheap test before any parsing: is the word under the cursor a documented API's last
     name (``get``, ``retry``, ``stop_after_delay``) or a local alias imported from one?"""
     src = fc.lines[line] if 0 <= line < len(fc.lines) else ""
@@ -906,7 +951,7 @@ def hover_at(
     col: int,
     *,
     findings: Iterable[Finding] = (),
-    settings: "FileSettings | None" = None,
+    settings: FileSettings | None = None,
     locale: str | None = "en",
     guides: Iterable[Any] = (),
 ) -> str | None:

@@ -69,12 +69,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     guide = sub.add_parser("guide", help="show the engineering guide's entries (heuristics, playbooks, …)")
     guide.add_argument("id", nargs="?")
-    guide.add_argument("--locale", choices=("en", "pt-BR"), default="en")
+    guide.add_argument("--locale", default="en", help="en or pt-BR (pt, pt_BR accepted)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except BrokenPipeError:  # `resilint rule --all | head`
+        sys.stderr.close()
+        return 0
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "check":
             return cmd_check(args)
@@ -156,13 +164,12 @@ def cmd_rule(args: argparse.Namespace) -> int:
 
 
 def cmd_guide(args: argparse.Namespace) -> int:
-    try:
-        from resilint.rules.knowledge import all_entries, get_entry, render_entry_markdown
-    except ImportError:
-        print("resilint: error: the guide is not available in this build", file=sys.stderr)
-        return 2
+    from resilint.rules.explain import resolve_locale
+    from resilint.rules.knowledge import all_entries, render_entry_markdown, resolve_ref
+
+    args.locale = resolve_locale(args.locale, None, None)
     if args.id:
-        entry = get_entry(args.id)
+        entry = resolve_ref(args.id)
         if entry is None:
             print(f"resilint: error: unknown guide entry {args.id!r} (run `resilint guide` for the list)", file=sys.stderr)
             return 2

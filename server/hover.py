@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
-
 from resilint.rules.explain import hover_at, resolve_locale
 from resilint.rules.knowledge import Guide, discover_guides, load_guide
 
@@ -107,7 +106,7 @@ class _PyprojectLocale:
         return value
 
 
-def _capture_client_locale(server: "LanguageServer", state: dict[str, Any]) -> None:
+def _capture_client_locale(server: LanguageServer, state: dict[str, Any]) -> None:
     """Remember `InitializeParams.locale` (the session does not keep it)."""
     try:
         features = server.protocol.fm.features
@@ -141,13 +140,14 @@ def _capture_client_locale(server: "LanguageServer", state: dict[str, Any]) -> N
         pass
 
 
-def register(server: "LanguageServer") -> None:
+def register(server: LanguageServer) -> None:
     session = server.resilint_session  # type: ignore[attr-defined]
     state: dict[str, Any] = {"client_locale": None}
     guide_set = GuideSet()
     pyproject_locale = _PyprojectLocale()
     server.resilint_guides = guide_set  # type: ignore[attr-defined]
-    _capture_client_locale(server, state)
+    if not hasattr(session, "client_locale"):  # older sessions do not keep InitializeParams.locale
+        _capture_client_locale(server, state)
 
     def prepare(params: types.HoverParams) -> tuple | None:
         """Snapshot what the hover needs (on the event loop: the document cannot change under it)."""
@@ -187,7 +187,7 @@ def register(server: "LanguageServer") -> None:
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=md))
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
-    async def hover(ls: "LanguageServer", params: types.HoverParams) -> types.Hover | None:
+    async def hover(ls: LanguageServer, params: types.HoverParams) -> types.Hover | None:
         try:
             snap = prepare(params)
             if snap is None:

@@ -5,13 +5,12 @@ import asyncio
 import contextlib
 import os
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
-
-from lsprotocol import types
-from pytest_lsp import ClientServerConfig
 
 from lsp_harness import _make_client, capabilities, diagnostics_for, open_doc
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig
 
 SERVER = [sys.executable, "-m", "resilint.server.serve"]
 GUIDES = Path(__file__).resolve().parent.parent / "data" / "guides"
@@ -27,14 +26,14 @@ TENACITY = (
 
 
 @contextlib.asynccontextmanager
-async def server(root: Path, *, locale: str | None = None) -> AsyncIterator:
+async def server(root: Path, *, locale: str | None = None, encodings: list[str] | None = None) -> AsyncIterator:
     env = dict(os.environ)
     env.setdefault("RESILINT_DEBOUNCE_MS", "0")
     config = ClientServerConfig(server_command=SERVER, client_factory=_make_client, server_env=env)
     client = await config.start()
     try:
         client.init_result = await client.initialize_session(types.InitializeParams(
-            capabilities=capabilities(),
+            capabilities=capabilities(encodings=encodings),
             root_uri=root.as_uri(),
             workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
             locale=locale,
@@ -130,3 +129,31 @@ async def test_hover_with_team_guide(workspace: Path):
         assert "<b>" not in md and "command:" not in md
         assert "Construção" in md  # the seed guide's title, repaired from mojibake
         assert "Timeouts e limites obrigatórios" in md  # its T§6, verbatim
+
+
+async def test_pyproject_locale_beats_client_locale(workspace: Path):
+    (workspace / "pyproject.toml").write_text('[tool.resilint]\nlocale = "pt-BR"\n', encoding="utf-8")
+    uri = (workspace / "app.py").as_uri()
+    async with server(workspace, locale="en-US") as client:
+        open_doc(client, uri, CALL)
+        await diagnostics_for(client, uri, 1)
+        md = await hover(client, uri, 4, 20)
+        assert md is not None and "Por que importa" in md
+
+
+async def test_hover_positions_in_utf8_and_utf16(workspace: Path):
+    text = "import requests\n\n\ndef fetch(url):\n    s = '😀ção'; return requests.get(url)\n"
+    line = text.splitlines()[4]
+    char = line.index("requests.get") + 10  # in characters (code points)
+    units = {
+        "utf-8": len(line[:char].encode("utf-8")),
+        "utf-16": len(line[:char].encode("utf-16-le")) // 2,
+    }
+    for encoding, col in units.items():
+        uri = (workspace / f"app_{encoding}.py").as_uri()
+        async with server(workspace, encodings=[encoding]) as client:
+            assert client.init_result.capabilities.position_encoding == encoding
+            open_doc(client, uri, text)
+            await diagnostics_for(client, uri, 1)
+            md = await hover(client, uri, 4, col)
+            assert md is not None and "RES001" in md, encoding
