@@ -47,7 +47,8 @@ _MAX_DEPTH = 40
 class FunctionFlow:
     """Local bindings of one function (or of the module's top-level statements)."""
 
-    __slots__ = ("node", "defs", "params", "handler_params", "request_params", "_taint", "_const", "_dyn")
+    __slots__ = ("node", "defs", "params", "handler_params", "request_params", "_taint", "_const", "_dyn",
+                 "_strish", "_prefix", "_fold")
 
     def __init__(self, node: ast.AST | None) -> None:
         self.node = node
@@ -60,6 +61,9 @@ class FunctionFlow:
         self._taint: dict[str, tuple[str, ...]] = {}
         self._const: dict[str, bool] = {}
         self._dyn: dict[str, bool] = {}
+        self._strish: dict[str, bool] = {}
+        self._prefix: dict[str, str] = {}
+        self._fold: dict[str, str | None] = {}
 
     def add(self, name: str, kind: str, value: ast.AST | None, extra: ast.AST | None = None) -> None:
         self.defs.setdefault(name, []).append((kind, value, extra))
@@ -383,10 +387,14 @@ def _fold(ctx: "FileContext", expr: ast.AST, chain: list[FunctionFlow], depth: i
         if found is None:
             return None
         flow, sub = found
+        if expr.id in flow._fold:
+            return flow._fold[expr.id]
         defs = flow.defs.get(expr.id, ())
         if expr.id in flow.params or len(defs) != 1 or defs[0][0] != VALUE:
             return None
-        return _fold(ctx, defs[0][1], sub, depth + 1)  # type: ignore[arg-type]
+        flow._fold[expr.id] = None  # cycle guard
+        result = flow._fold[expr.id] = _fold(ctx, defs[0][1], sub, depth + 1)  # type: ignore[arg-type]
+        return result
     return None
 
 
@@ -435,22 +443,29 @@ def _prefix(ctx: "FileContext", expr: ast.AST, chain: list[FunctionFlow], depth:
         if found is None:
             return ""
         flow, sub = found
-        defs = flow.defs.get(expr.id, ())
-        values = [d for d in defs if d[0] == VALUE]
-        if expr.id in flow.params or not values:
-            return ""
-        # The common prefix of every assignment (augmented ones only append).
-        prefixes = [_prefix(ctx, v[1], sub, depth + 1) for v in values]  # type: ignore[arg-type]
-        if any(d[0] in (PART, OPAQUE) for d in defs):
-            return ""
-        first = prefixes[0]
-        for p in prefixes[1:]:
-            n = 0
-            while n < min(len(first), len(p)) and first[n] == p[n]:
-                n += 1
-            first = first[:n]
-        return first
+        memo = flow._prefix.get(expr.id)
+        if memo is not None:
+            return memo
+        flow._prefix[expr.id] = ""  # cycle guard
+        result = flow._prefix[expr.id] = _name_prefix(ctx, expr.id, flow, sub, depth)
+        return result
     return ""
+
+
+def _name_prefix(ctx: "FileContext", name: str, flow: FunctionFlow, sub: list[FunctionFlow], depth: int) -> str:
+    defs = flow.defs.get(name, ())
+    values = [d for d in defs if d[0] == VALUE]
+    if name in flow.params or not values or any(d[0] in (PART, OPAQUE) for d in defs):
+        return ""
+    # The common prefix of every assignment (augmented ones only append).
+    prefixes = [_prefix(ctx, v[1], sub, depth + 1) for v in values]  # type: ignore[arg-type]
+    first = prefixes[0]
+    for p in prefixes[1:]:
+        n = 0
+        while n < min(len(first), len(p)) and first[n] == p[n]:
+            n += 1
+        first = first[:n]
+    return first
 
 
 # ----- dynamic strings -------------------------------------------------------------------------
@@ -542,10 +557,14 @@ def _is_strish(ctx: "FileContext", expr: ast.AST, chain: list[FunctionFlow], dep
         if found is None:
             return False
         flow, sub = found
-        return any(
-            k == VALUE and v is not expr and _is_strish(ctx, v, sub, depth + 1)  # type: ignore[arg-type]
-            for k, v, _ in flow.defs.get(expr.id, ())
-        )
+        memo = flow._strish.get(expr.id)
+        if memo is None:
+            flow._strish[expr.id] = False  # cycle guard
+            memo = flow._strish[expr.id] = any(
+                k == VALUE and _is_strish(ctx, v, sub, depth + 1)  # type: ignore[arg-type]
+                for k, v, _ in flow.defs.get(expr.id, ())
+            )
+        return memo
     return False
 
 

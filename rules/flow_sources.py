@@ -58,6 +58,9 @@ ROUTE_OWNERS = (
     "fastapi.APIRouter()",
     "fastapi.routing.APIRouter()",
     "starlette.applications.Starlette()",
+    "flask.Flask()",       # Flask view arguments are URL path variables
+    "flask.Blueprint()",
+    "quart.Quart()",
 )
 ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "api_route", "route"})
 

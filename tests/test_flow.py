@@ -138,3 +138,11 @@ def test_flow_is_cached_per_function() -> None:
     cache = getattr(ctx, "_resilint_flow_cache")
     fn = tree.body[0]
     assert id(fn) in cache and len(cache) == 2  # the function and the module
+
+
+def test_self_referencing_locals_stay_linear() -> None:
+    # Many self-referencing definitions must not make the queries exponential.
+    body = "".join(f"    s = s + a{i}\n" for i in range(30))
+    source = "def f(a0" + "".join(f", a{i}" for i in range(1, 30)) + "):\n    s = 'x'\n" + body + "    probe(s)\n"
+    answer = one(source)
+    assert answer["dynamic"] is True and answer["constant"] is False

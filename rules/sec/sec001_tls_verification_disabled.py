@@ -14,7 +14,7 @@ _VERIFY_CALLS = frozenset({
     "httpx.Client", "httpx.AsyncClient", "httpx.HTTPTransport", "httpx.AsyncHTTPTransport",
 })
 _SSL_CALLS = frozenset({*AIOHTTP_METHODS, *AIOHTTP_FUNCTIONS})
-_UNVERIFIED = frozenset({"ssl._create_unverified_context", "ssl._create_stdlib_context"})
+_UNVERIFIED = frozenset({"ssl._create_unverified_context"})
 _CERT_NONE = frozenset({"ssl.CERT_NONE", "ssl.VerifyMode.CERT_NONE"})
 _CERT_REQS_CALLS = frozenset({
     "urllib3.PoolManager", "urllib3.HTTPSConnectionPool", "urllib3.connectionpool.HTTPSConnectionPool",
@@ -91,6 +91,8 @@ failing until the right CA bundle is configured (`verify="/path/ca.pem"`).
         "import httpx\nhttpx.Client(verify=ca_bundle)\n",
         "import ssl\nctx = ssl.create_default_context()\nif ctx.verify_mode == ssl.CERT_NONE:\n    raise RuntimeError\n",
         "import ssl\nctx = ssl.create_default_context()\nctx.check_hostname = True\n",
+        "import ssl\nMODES = {ssl.CERT_NONE: 0, ssl.CERT_REQUIRED: 2}\n",
+        "import ssl\ndef mode(verify):\n    return ssl.CERT_REQUIRED if verify else ssl.CERT_NONE\n",
         "class Api:\n    def get(self, url, verify=True): ...\nApi().get('https://x', verify=False)\n",
         "def get(url, verify): ...\nget('https://x', verify=False)\n",
         "import aiohttp\nasync def f():\n    async with aiohttp.ClientSession() as s:\n"
@@ -147,8 +149,6 @@ failing until the right CA bundle is configured (`verify="/path/ca.pem"`).
         parent = self.ctx.parent
         if isinstance(parent, ast.Compare):
             return
-        if isinstance(parent, ast.Attribute):  # ssl.CERT_NONE.value etc.
-            return
         if isinstance(parent, ast.keyword):
             self.report(parent, what=f"{parent.arg}={ast.unparse(node)}")
         elif isinstance(parent, (ast.Assign, ast.AnnAssign)):
@@ -157,8 +157,10 @@ failing until the right CA bundle is configured (`verify="/path/ca.pem"`).
             if isinstance(targets[0], ast.Name):
                 return  # a module constant that merely names the mode; its use is reported
             self.report(parent, what=f"{shown} = {ast.unparse(node)}")
-        else:
+        elif isinstance(parent, ast.Call) and node in parent.args:
             self.report(node, what=ast.unparse(node))
+        # elsewhere (dict keys of mapping tables, `a if verify else ssl.CERT_NONE`): a value
+        # chosen by configuration, not a hard-coded switch-off: silent
 
     # ----- ctx.check_hostname = False / session.verify = False ------------------------
     def visit_Assign(self, node: ast.Assign) -> None:

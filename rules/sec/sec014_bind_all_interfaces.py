@@ -82,13 +82,14 @@ deployment decision.
         "import socket\ns = socket.socket()\ns.bind(('127.0.0.1', 8080))\n",
         "class Server:\n    def run(self, host): ...\nServer().run(host='0.0.0.0')\n",
         "import socket\ns = socket.socket()\ns.bind((host, port))\n",
+        "import socket\ns = socket.socket()\ns.bind(('', 0))\n",
     )
     invalid = (
         "import uvicorn\nuvicorn.run(app, host='0.0.0.0', port=8000)\n",
         "from flask import Flask\napp = Flask(__name__)\napp.run(host='0.0.0.0', port=5000)\n",
         "from flask import Flask as F\napp = F(__name__)\napp.run('0.0.0.0')\n",
         "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\ns.bind(('0.0.0.0', 8080))\n",
-        "import socket\nwith socket.socket() as srv:\n    srv.bind(('', 9000))\n",
+        "import socket\nwith socket.socket() as srv:\n    srv.bind(('::', 9000))\n",
         "from uvicorn import run as serve\nHOST = '0.0.0.0'\nserve(app, host=HOST)\n",
     )
 
@@ -110,5 +111,5 @@ deployment decision.
         if not isinstance(address, ast.Tuple) or not address.elts:
             return
         host = constant_string(self.ctx, address.elts[0])
-        if host in _ALL or host == "":
-            self.report(address.elts[0], callee=shown, host=host or "''")
+        if host in _ALL:
+            self.report(address.elts[0], callee=shown, host=host)

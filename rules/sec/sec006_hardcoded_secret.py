@@ -1,0 +1,247 @@
+"""SEC006 hardcoded-secret."""
+from __future__ import annotations
+
+import ast
+import re
+
+from ..model import Rule, Severity
+from ._names import words
+
+_SECRET_LAST_WORDS = frozenset({"password", "passwd", "pwd", "secret", "token", "credentials", "apikey", "passphrase"})
+#: `<word>_key` fires only with one of these first words (a plain `key`/`cache_key` does not).
+_KEY_QUALIFIERS = frozenset({"api", "secret", "private", "access", "signing", "encryption", "master", "auth", "client"})
+
+#: Known credential formats, anywhere in a string literal: (regex, description)
+_FORMATS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), "an AWS access key id"),
+    (re.compile(r"\bsk-(?:proj-|ant-|live-)?[A-Za-z0-9_\-]{20,}"), "an `sk-` API key"),
+    (re.compile(r"\b(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{40,}"), "a GitHub token"),
+    (re.compile(r"\bxox[bpas]-[A-Za-z0-9-]{10,}"), "a Slack token"),
+    (re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"), "a private key"),
+)
+_FORMAT_HINTS = ("AKIA", "ASIA", "sk-", "gh", "github_pat_", "xox", "PRIVATE KEY")
+
+_PLACEHOLDER = re.compile(
+    r"^(?:changeme|change[-_ ]?me|xxx+|x+|\*{3,}|\.{3}|…|your[-_ ].*|<.*>|\$\{.*\}|\{\{.*\}\}|%\(.*\)s|todo|fixme|none|null|"
+    r"secret|password|token)$",
+    re.IGNORECASE,
+)
+_PLACEHOLDER_WORDS = ("example", "dummy", "placeholder", "sample", "redacted", "your_", "your-", "changeme", "xxxx")
+_LABEL_WORDS = frozenset({"password", "passwd", "pwd", "secret", "token", "key", "credentials", "credential",
+                          "apikey", "auth", "passphrase"})
+#: Dict keys and subscripts are names only when they look like identifiers or header names.
+_KEY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+_SNAKE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+_REGEX = re.compile(r"\\[wdsWDSbB]|\[\^")
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+
+
+def secret_name(name: str) -> bool:
+    """True when an identifier names a secret (RULES.md SEC006 decision)."""
+    if name.lower() == "client_secret":
+        return True
+    w = words(name)
+    if not w:
+        return False
+    last = w[-1]
+    if last in _SECRET_LAST_WORDS:
+        return True
+    return last == "key" and len(w) >= 2 and w[-2] in _KEY_QUALIFIERS
+
+
+def looks_like_secret_value(value: str) -> bool:
+    """A literal that could be a real credential (not empty, short, a URL, a path, prose or a placeholder)."""
+    v = value.strip()
+    if len(v) < 8:
+        return False
+    if v.startswith("django-insecure-"):
+        return True
+    if "://" in v or v.startswith(("/", "./", "../", "~/")) or re.match(r"^[A-Za-z]:\\", v):
+        return False
+    if any(c.isspace() for c in v):
+        return False  # prose: messages, labels, headers with values
+    if _PLACEHOLDER.match(v):
+        return False
+    low = v.lower()
+    if any(p in low for p in _PLACEHOLDER_WORDS):
+        return False
+    if _SNAKE_NAME.match(v) or _REGEX.search(v):
+        return False  # an identifier ("next_marker") or a regular expression
+    if _ENV_NAME.match(v):
+        return False  # the *name* of an environment variable
+    if len(set(v)) <= 2:
+        return False  # "********", "aaaaaaaa"
+    if any(w in _LABEL_WORDS for w in words(v)):
+        return False  # a field name or header: "aws_secret_access_key", "AWSAccessKeyId"
+    return True
+
+
+def known_format(value: str) -> str | None:
+    if not any(h in value for h in _FORMAT_HINTS):
+        return None
+    low = value.lower()
+    if "example" in low or "dummy" in low or "placeholder" in low:
+        return None
+    for pattern, what in _FORMATS:
+        if pattern.search(value):
+            return what
+    return None
+
+
+class HardcodedSecret(Rule):
+    code = "SEC006"
+    name = "hardcoded-secret"
+    message = (
+        "{what} is hard-coded: anyone who can read the code, its history or the built artifact has "
+        "the credential, and rotating it needs a deploy"
+    )
+    severity = Severity.ERROR
+    refs = ("H10",)
+    owasp = ("A07", "LLM06")
+    cwe = ("CWE-798",)
+    fix_applicability = "unsafe"
+    fix_title = "Read the value from `os.environ`"
+
+    docs = """
+## What it does
+Checks for credentials written in the code: string literals assigned to, passed as, or used
+as the dict key of a name whose last word is password, passwd, pwd, secret, token,
+credentials, or `key` in `api_key`/`secret_key`/`private_key`/`access_key` (`client_secret`
+too; `TOKEN_URL` is not a secret name), and literals in known key formats anywhere (AWS
+`AKIA…`, `sk-…` LLM keys, GitHub `ghp_…`, Slack `xox[bp]-…`, PEM private keys). Values that
+are empty, shorter than 8 characters, URLs, paths, prose, identifiers or field names
+(`next_marker`, `aws_secret_access_key`), regular expressions, environment-variable names or
+placeholders (`changeme`, `xxx…`, `your-…`, `<…>`, `${…}`, `{{…}}`, `***`, anything containing
+example/dummy/placeholder) are ignored, and so are docstrings; Django's `django-insecure-…` keys are not.
+Test files are excluded by the default configuration (`per-file-ignores`).
+
+## Why is this bad?
+Code is copied, forked, logged, shipped in images and kept in git history forever: a secret in
+it is readable by far more people than should hold it, and rotating it means a code change
+and a deploy (guide: H10; OWASP A07 identification and authentication failures, LLM06;
+CWE-798). Leaked LLM and cloud keys are abused within minutes of a public push.
+
+## Example
+```python
+import openai
+
+client = openai.OpenAI(api_key="sk-proj-4f9Qw2LmZx8Tr1Vb7Nc3Kd5Hj6Gf0Ps", timeout=30)
+DATABASE_PASSWORD = "s3cr3t-Pr0d-2024"
+```
+
+## Use instead
+```python
+import os
+
+import openai
+
+client = openai.OpenAI(api_key=os.environ["OPENAI_API_KEY"], timeout=30)
+DATABASE_PASSWORD = os.environ["DATABASE_PASSWORD"]
+```
+
+## Fix safety
+The fix replaces the literal with `os.environ["<NAME>"]` (the upper-cased name, adding
+`import os`). It is **unsafe**: the program now fails with `KeyError` until the variable is
+set, and the leaked value must still be rotated.
+
+## References
+- [CWE-798: Use of Hard-coded Credentials](https://cwe.mitre.org/data/definitions/798.html)
+- [OWASP Secrets Management Cheat Sheet](https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html)
+- Guide: H10; OWASP A07, LLM06
+"""
+
+    valid = (
+        "import os\nAPI_KEY = os.environ['API_KEY']\n",
+        "password = ''\n",
+        "PASSWORD = 'changeme'\n",
+        "TOKEN_URL = 'https://auth.example.com/oauth/token'\n",
+        "api_key = '<your-api-key>'\n",
+        "def f(db):\n    db.connect(password=os.getenv('DB_PASSWORD'))\n",
+        "cache_key = 'users:list:v2:all'\n",
+        "INVALID_TOKEN = 'The token is invalid or expired'\n",
+        "secret_key = '${SECRET_KEY}'\n",
+        "SECRET_KEY = 'aws_secret_access_key'\n",
+        "TYPES = {'AWS::IAM::AccessKey': 'ff2b807a577495b0'}\n",
+        "PAGING = {'input_token': 'next_marker'}\n",
+        "def f():\n    \"\"\"Loads a key: -----BEGIN RSA PRIVATE KEY-----\"\"\"\n",
+    )
+    invalid = (
+        "DATABASE_PASSWORD = 's3cr3t-Pr0d-2024'\n",
+        "import openai\nclient = openai.OpenAI(api_key='sk-proj-4f9Qw2LmZx8Tr1Vb7Nc3Kd5Hj6Gf0Ps')\n",
+        "config = {'client_secret': 'a8f5f167f44f4964e6c998dee827110c'}\n",
+        "class Settings:\n    def __init__(self):\n        self.authToken = 'Zm9vYmFyYmF6cXV4MTIz'\n",
+        "SECRET_KEY = 'django-insecure-9a#k2!x@7v$u3m&p'\n",
+        "AWS = 'AKIAQ2RZ7L5X9M3N4P6T'\n",
+        "def connect(user, password='hunter2hunter2'):\n    ...\n",
+        "token: str = 'ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789'\n",
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._done: set[int] = set()
+
+    # ----- names ----------------------------------------------------------------------
+    def _check(self, name: str | None, value: ast.AST | None) -> None:
+        if name is None or value is None:
+            return
+        if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+            return
+        if id(value) in self._done or not secret_name(name):
+            return
+        if not looks_like_secret_value(value.value):
+            return
+        self._done.add(id(value))
+        self.report(value, what=f"The value of `{name}`")
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            self._target(target, node.value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._target(node.target, node.value)
+
+    def _target(self, target: ast.AST, value: ast.AST) -> None:
+        if isinstance(target, ast.Name):
+            self._check(target.id, value)
+        elif isinstance(target, ast.Attribute):
+            self._check(target.attr, value)
+        elif isinstance(target, ast.Subscript):
+            key = target.slice
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and _KEY_NAME.match(key.value):
+                self._check(key.value, value)
+        elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)):
+            if len(target.elts) == len(value.elts):
+                for t, v in zip(target.elts, value.elts):
+                    self._target(t, v)
+
+    def visit_keyword(self, node: ast.keyword) -> None:
+        self._check(node.arg, node.value)
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        for k, v in zip(node.keys, node.values):
+            if isinstance(k, ast.Constant) and isinstance(k.value, str) and _KEY_NAME.match(k.value):
+                self._check(k.value, v)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        for a, d in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+            self._check(a.arg, d)
+        for a, d in zip(args.kwonlyargs, args.kw_defaults):
+            self._check(a.arg, d)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    # ----- known formats ------------------------------------------------------------------
+    def visit_Constant(self, node: ast.Constant) -> None:
+        value = node.value
+        if not isinstance(value, str) or len(value) < 16 or id(node) in self._done:
+            return
+        if isinstance(self.ctx.parent, ast.Expr):
+            return  # a docstring or bare string: documentation, not a value in use
+        what = known_format(value)
+        if what is None:
+            return
+        self._done.add(id(node))
+        self.report(node, what=what[0].upper() + what[1:])

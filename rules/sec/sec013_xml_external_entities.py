@@ -1,0 +1,108 @@
+"""SEC013 xml-external-entities."""
+from __future__ import annotations
+
+import ast
+
+from ..context import keyword
+from ..flow import is_constant
+from ..model import Rule, Severity
+from ..names import Binding
+
+_ET = ("xml.etree.ElementTree", "xml.etree.cElementTree")
+_STDLIB = frozenset(
+    [f"{m}.{f}" for m in _ET for f in ("parse", "fromstring", "XML", "iterparse", "fromstringlist")]
+    + [f"xml.dom.minidom.{f}" for f in ("parse", "parseString")]
+    + [f"xml.dom.pulldom.{f}" for f in ("parse", "parseString")]
+    + [f"xml.sax.{f}" for f in ("parse", "parseString")]
+)
+_LXML = frozenset(f"lxml.etree.{f}" for f in ("parse", "fromstring", "XML", "iterparse"))
+
+
+class XmlExternalEntities(Rule):
+    code = "SEC013"
+    name = "xml-external-entities"
+    message = (
+        "`{callee}` parses non-literal XML with a parser that expands entities: crafted input can read "
+        "local files, reach internal URLs or exhaust memory (XXE, billion laughs)"
+    )
+    severity = Severity.INFO
+    refs = ("A05",)
+    owasp = ("A05",)
+    cwe = ("CWE-611",)
+    fix_applicability = "unsafe"
+    fix_title = "Import the parser from `defusedxml`"
+    callees = frozenset({*_STDLIB, *_LXML})
+
+    docs = """
+## What it does
+Checks for XML parsed from non-literal input with the standard library
+(`xml.etree.ElementTree.parse/fromstring/XML/iterparse`, `xml.dom.minidom.parse*`,
+`xml.dom.pulldom.parse*`, `xml.sax.parse*`) or `lxml.etree.parse/fromstring/XML` without an
+explicit parser. `defusedxml.*` is never flagged, nor is an `lxml` call given a `parser`
+(it cannot be settled statically).
+
+## Why is this bad?
+XML entities can reference files and URLs (`<!ENTITY x SYSTEM "file:///etc/passwd">`) and
+expand exponentially ("billion laughs"). Depending on the parser and the expat/libxml2
+version, untrusted XML can disclose files, make server-side requests or take the process
+down (OWASP A05 security misconfiguration; CWE-611). `defusedxml` offers the same API with
+these features refused.
+
+## Example
+```python
+import xml.etree.ElementTree as ET
+
+def import_feed(body):
+    return ET.fromstring(body)
+```
+
+## Use instead
+```python
+import defusedxml.ElementTree as ET
+
+def import_feed(body):
+    return ET.fromstring(body)
+```
+
+## Fix safety
+The fix swaps the import for the `defusedxml` equivalent (`defusedxml.ElementTree`,
+`defusedxml.minidom`, `defusedxml.sax`, `defusedxml.lxml`). It is **unsafe**: it adds a
+dependency, and documents that rely on DTDs or entities are rejected afterwards.
+
+## References
+- [Python docs: XML vulnerabilities](https://docs.python.org/3/library/xml.html#xml-vulnerabilities)
+- [defusedxml](https://pypi.org/project/defusedxml/)
+- [CWE-611: XXE](https://cwe.mitre.org/data/definitions/611.html)
+- OWASP A05
+"""
+
+    valid = (
+        "import defusedxml.ElementTree as ET\ndef f(body):\n    return ET.fromstring(body)\n",
+        "from defusedxml.minidom import parseString\ndef f(b):\n    parseString(b)\n",
+        "import xml.etree.ElementTree as ET\nET.fromstring('<a/>')\n",
+        "from lxml import etree\ndef f(b, parser):\n    etree.fromstring(b, parser)\n",
+        "import json\ndef f(b):\n    json.loads(b)\n",
+        "class P:\n    def parse(self, b): ...\ndef f(b):\n    P().parse(b)\n",
+    )
+    invalid = (
+        "import xml.etree.ElementTree as ET\ndef f(body):\n    return ET.fromstring(body)\n",
+        "from xml.etree.ElementTree import parse\ndef f(path):\n    return parse(path)\n",
+        "from xml.dom import minidom\ndef f(b):\n    return minidom.parseString(b)\n",
+        "import xml.sax\ndef f(stream, handler):\n    xml.sax.parse(stream, handler)\n",
+        "from lxml import etree as LET\ndef f(b):\n    return LET.fromstring(b)\n",
+        "from xml.etree.ElementTree import fromstring as parse_xml\ndef f(b):\n    return parse_xml(b)\n",
+    )
+
+    def check_call(self, call: ast.Call, callee: Binding) -> None:
+        name = callee.qualname
+        assert name is not None
+        source = call.args[0] if call.args else None
+        if source is None:
+            kw = keyword(call, "source") or keyword(call, "text") or keyword(call, "string") or keyword(call, "file")
+            source = kw.value if kw is not None else None
+        if source is None or isinstance(source, ast.Starred) or is_constant(self.ctx, source):
+            return
+        if name in _LXML and (len(call.args) > 1 or keyword(call, "parser") is not None
+                              or any(k.arg is None for k in call.keywords)):
+            return
+        self.report(call.func, callee=name)
