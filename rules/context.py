@@ -28,6 +28,8 @@ class FileContext:
         self.functions: list[ast.AST] = []
         self.class_scopes: dict[int, Scope] = {}
         self.findings: list[Finding] = []
+        #: Per-file memo for rules and helper layers (data flow, file kind), keyed by their own names.
+        self.cache: dict[str, Any] = {}
 
     # ----- the walk's position -------------------------------------------------
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import sys
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -39,13 +40,16 @@ def analyze(source: str | bytes, path: str = "<stdin>", settings: FileSettings |
         return _syntax_result(f"SyntaxError: {exc.msg}", _syntax_span(text, exc), settings)
     except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
         return _syntax_result(f"cannot parse file: {type(exc).__name__}: {exc}", Span(0, 0, 0, 0), settings)
-    ctx = FileContext(path, text, tree, settings)
-    rules = [cls(ctx) for cls in settings.rule_classes()]
-    walker = Walker(ctx, rules)
-    try:
-        walker.run()
-    except RecursionError:
-        walker.internal_errors.append("file nested too deeply to analyse completely")
+    ctx, walker = _walk(path, text, tree, settings)
+    if walker is None:
+        # Python 3.11+ keeps pure-Python recursion off the C stack, so a deeper limit is safe
+        # there; on 3.10 a file this deep is reported instead of risking the interpreter.
+        if sys.version_info >= (3, 11):
+            with _recursion_limit(50_000):
+                ctx, walker = _walk(path, text, tree, settings)
+        if walker is None:
+            ctx, walker = FileContext(path, text, tree, settings), Walker(ctx, [])
+            walker.internal_errors.append("file nested too deeply to analyse completely")
     findings = apply_suppressions(text, ctx.findings, settings)
     for message in walker.internal_errors:
         findings.append(
@@ -53,6 +57,26 @@ def analyze(source: str | bytes, path: str = "<stdin>", settings: FileSettings |
         )
     findings.sort(key=Finding.sort_key)
     return AnalysisResult(findings, None, walker.internal_errors)
+
+
+def _walk(path: str, text: str, tree: ast.Module, settings: FileSettings) -> tuple[FileContext, "Walker | None"]:
+    ctx = FileContext(path, text, tree, settings)
+    walker = Walker(ctx, [cls(ctx) for cls in settings.rule_classes()])
+    try:
+        walker.run()
+    except RecursionError:
+        return ctx, None
+    return ctx, walker
+
+
+@contextmanager
+def _recursion_limit(limit: int):
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
 
 
 def _syntax_result(message: str, span: Span, settings: FileSettings) -> AnalysisResult:
