@@ -134,6 +134,12 @@ configured) with an `else:` that raises, or sets `max_iterations=<agent-max-step
         "from langchain.agents import AgentExecutor as AE\nAE.from_agent_and_tools(agent=a, tools=t, max_iterations=None)\n",
     )
 
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        # LLM calls only resolve through imports of these packages: without them, skip every loop.
+        text = ctx.text
+        self._active = any(m in text for m in ("openai", "anthropic", "litellm", "langchain"))
+
     # ----- AgentExecutor(max_iterations=None) ---------------------------------------------------
     def check_call(self, call: ast.Call, callee: Binding) -> None:
         kw = keyword(call, "max_iterations")
@@ -149,6 +155,8 @@ configured) with an `else:` that raises, or sets `max_iterations=<agent-max-step
 
     # ----- while loops ------------------------------------------------------------------------
     def leave_While(self, node: ast.While) -> None:
+        if not self._active:
+            return
         test = node.test
         constant = isinstance(test, ast.Constant)
         if constant and not test.value:  # type: ignore[attr-defined]
