@@ -41,7 +41,7 @@ def probe(cmd: list[str], file: Path, edits: int, mode: str, init: dict | None) 
             "--mode", mode, "--timeout", "120"]
     if init is not None:
         argv += ["--init-options", json.dumps(init)]
-    proc = subprocess.run(argv + ["--", *cmd], capture_output=True, text=True, timeout=1800)
+    proc = subprocess.run(argv + ["--", *cmd], capture_output=True, text=True, timeout=1800, check=False)
     try:
         return json.loads(proc.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
@@ -78,7 +78,7 @@ def many_documents(cmd: list[str], files: list[Path], root: Path, init: dict | N
                 "uri": f.as_uri(), "languageId": "python", "version": 1, "text": f.read_text("utf-8")}})
         deadline = time.perf_counter() + 300
         while waiting and time.perf_counter() < deadline:
-            t, msg = client.q.get(timeout=max(0.0, deadline - time.perf_counter()))
+            _t, msg = client.q.get(timeout=max(0.0, deadline - time.perf_counter()))
             if msg is None:
                 raise RuntimeError("server exited")
             if msg.get("method") == "textDocument/publishDiagnostics":
@@ -128,9 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         for (file, server), r in results.items():
             e = r.get("edit_latency_s") or {}
             lines = r.get("lines", "?")
-            print(f"{file + f' ({lines})':<24} {server:<9} {str(r.get('mode')):<5} {ms(r.get('initialize_s')):>8} "
+            print(f"{file + f' ({lines})':<24} {server:<9} {r.get('mode')!s:<5} {ms(r.get('initialize_s')):>8} "
                   f"{ms(r.get('open_to_diagnostics_s')):>11} {ms(e.get('p50')):>9} {ms(e.get('p95')):>9} "
-                  f"{ms(e.get('max')):>9} {str(r.get('open_diagnostics')):>6} {str(r.get('peak_rss_mb')):>12}"
+                  f"{ms(e.get('max')):>9} {r.get('open_diagnostics')!s:>6} {r.get('peak_rss_mb')!s:>12}"
                   + ("" if r.get("ok") else f"  ERROR {r.get('error')}"))
         if args.docs:
             docs_dir = root / "many"

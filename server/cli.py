@@ -59,8 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: all cores)")
     check.add_argument("--no-source", action="store_true", help="text format: no source excerpts")
 
-    serve = sub.add_parser("serve", help="start the language server (stdio by default)")
-    serve.add_argument("rest", nargs=argparse.REMAINDER)
+    sub.add_parser("serve", help="start the language server (stdio; --tcp HOST:PORT, --log-level L)", add_help=False)
 
     rule = sub.add_parser("rule", help="explain a rule (or --all)")
     rule.add_argument("code", nargs="?")
@@ -74,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:  # the server parses its own options (--tcp, --log-level, --help)
+        from .serve import main as serve_main
+
+        return serve_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return _run(args)
@@ -86,10 +90,6 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "check":
             return cmd_check(args)
-        if args.command == "serve":
-            from .serve import main as serve_main
-
-            return serve_main(args.rest)
         if args.command == "rule":
             return cmd_rule(args)
         if args.command == "guide":

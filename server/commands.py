@@ -65,7 +65,7 @@ def debug_info(session: Session, uri: str | None = None) -> dict[str, Any]:
     }
 
 
-def register(server: "LanguageServer", session: Session) -> None:
+def register(server: LanguageServer, session: Session) -> None:
     @server.command(DEBUG_INFO)
     def _debug_info(ls, *args):  # no annotations: pygls evaluates them
         uri = None

@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-
 from resilint.rules.model import UNUSED_SUPPRESSION, Finding, Severity, Span
 from resilint.rules.registry import get_rule
 from resilint.rules.source import char_to_utf8, char_to_utf16

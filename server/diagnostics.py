@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
-
 from resilint.rules.config import DEFAULT_EXCLUDES, ConfigError, load_config
 from resilint.rules.engine import AnalysisResult, analyze
 from resilint.rules.settings import FileSettings
@@ -53,7 +52,7 @@ def run_analysis(doc: Document | None, text: str, path: str, settings: FileSetti
 
 
 class Diagnostics:
-    def __init__(self, server: "LanguageServer", session: Session) -> None:
+    def __init__(self, server: LanguageServer, session: Session) -> None:
         self.server = server
         self.session = session
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="resilint-analysis")
@@ -177,7 +176,7 @@ class Diagnostics:
             self._result_counter += 1
             doc.result_id = f"{self._result_counter}"
             doc.fingerprint = fingerprint
-        doc._diagnostics = diagnostics  # type: ignore[attr-defined]
+        doc._diagnostics = diagnostics
         if not self.session.pull_diagnostics:
             self.server.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=diagnostics, version=version)
@@ -336,14 +335,14 @@ class Diagnostics:
         return [to_diagnostic(f, lines, self.session.encoding, path.as_uri(), path) for f in result.findings]
 
 
-def register(server: "LanguageServer", diagnostics: Diagnostics) -> None:
+def register(server: LanguageServer, diagnostics: Diagnostics) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
         types.DiagnosticOptions(identifier="resilint", inter_file_dependencies=False, workspace_diagnostics=True),
     )
-    async def document_diagnostic(ls: "LanguageServer", params: types.DocumentDiagnosticParams):
+    async def document_diagnostic(ls: LanguageServer, params: types.DocumentDiagnosticParams):
         return await diagnostics.document_report(params)
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)
-    async def workspace_diagnostic(ls: "LanguageServer", params: types.WorkspaceDiagnosticParams):
+    async def workspace_diagnostic(ls: LanguageServer, params: types.WorkspaceDiagnosticParams):
         return await diagnostics.workspace_report(params)

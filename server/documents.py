@@ -13,7 +13,6 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
-
 from resilint.rules.model import Finding, Span
 from resilint.rules.source import utf8_to_char, utf16_to_char
 
@@ -76,6 +75,7 @@ class Document:
     resolved: Any = None  # workspace_settings.Resolved
     resolved_gen: int = -1
     closed: bool = False
+    _diagnostics: list = field(default_factory=list, repr=False)  # LSP form of the last result
 
     def __post_init__(self, initial_text: str) -> None:
         self.set_text(initial_text)
@@ -98,7 +98,7 @@ class Document:
         return self._lines
 
     @property
-    def line_view(self) -> "LineView":
+    def line_view(self) -> LineView:
         """Terminator-free lines without building the whole list (for a few look-ups)."""
         return LineView(self._klines)
 

@@ -36,7 +36,7 @@ def _message_type(levelno: int) -> types.MessageType:
 class ClientLogHandler(logging.Handler):
     """Forwards records to the client; safe to call from the analysis thread."""
 
-    def __init__(self, server: "LanguageServer", level: int = logging.INFO) -> None:
+    def __init__(self, server: LanguageServer, level: int = logging.INFO) -> None:
         super().__init__(level)
         self.server = server
         self.loop = None
@@ -90,8 +90,8 @@ def set_client_level(handler: ClientLogHandler, level_name: str) -> None:
     handler.setLevel(LEVELS.get(level_name.lower(), logging.INFO))
 
 
-def register(server: "LanguageServer") -> None:
+def register(server: LanguageServer) -> None:
     @server.feature(types.SET_TRACE)
-    def set_trace(ls: "LanguageServer", params: types.SetTraceParams) -> None:
+    def set_trace(ls: LanguageServer, params: types.SetTraceParams) -> None:
         # pygls stores the value on ls.protocol.trace; logs go to $/logTrace when verbose.
         log.debug("trace set to %s", params.value)

@@ -93,21 +93,56 @@ def statistics_report(results: list[FileResult]) -> str:
 
 
 # ----- json (ruff's shape) --------------------------------------------------------
-def _fix_json(f: Finding) -> dict | None:
-    if f.fix is None:
+def _fix_json(f: Finding, path: Path | None = None, text: str | None = None) -> dict | None:
+    """ruff's `fix` object: {applicability, message, edits}; computed on demand (libcst)
+    for findings whose rule has a fix, None when there is none for this occurrence."""
+    fix = f.fix
+    if fix is None and path is not None:
+        fix = _compute_fix(f, path, text)
+    if fix is None:
         return None
     return {
-        "applicability": f.fix.applicability,
-        "message": f.fix.message,
+        "applicability": fix.applicability,
+        "message": fix.message,
         "edits": [
             {
                 "content": e.new_text,
                 "location": {"row": e.span.line + 1, "column": e.span.col + 1},
                 "end_location": {"row": e.span.end_line + 1, "column": e.span.end_col + 1},
             }
-            for e in f.fix.edits
+            for e in fix.edits
         ],
     }
+
+
+_TEXTS: dict[Path, str | None] = {}
+
+
+def _compute_fix(f: Finding, path: Path, text: str | None):
+    from resilint.rules.fixes import compute_fix, fixable
+
+    if not fixable(f):
+        return None
+    if text is None:
+        if path not in _TEXTS:
+            try:
+                _TEXTS.clear()  # one file at a time: findings come grouped by file
+                _TEXTS[path] = path.read_bytes().decode("utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                _TEXTS[path] = None
+        text = _TEXTS[path]
+        if text is None:
+            return None
+    global _RESOLVER
+    if _RESOLVER is None:
+        from resilint.rules.config import ConfigResolver
+
+        _RESOLVER = ConfigResolver(None, {}, root=Path.cwd())
+    settings = _RESOLVER.for_path(path).settings_for(path)
+    return compute_fix(f, text, str(path), settings)
+
+
+_RESOLVER = None
 
 
 def json_items(results: list[FileResult]) -> list[dict]:
@@ -119,7 +154,7 @@ def json_items(results: list[FileResult]) -> list[dict]:
             "code": f.code,
             "end_location": {"row": s.end_line + 1, "column": s.end_col + 1},
             "filename": str(result.path.resolve()),
-            "fix": _fix_json(f),
+            "fix": _fix_json(f, result.path, result.text),
             "location": {"row": s.line + 1, "column": s.col + 1},
             "message": f.message,
             "noqa_row": s.line + 1,

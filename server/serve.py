@@ -8,15 +8,15 @@ import argparse
 import asyncio
 import logging
 import sys
-from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.capabilities import ServerCapabilitiesBuilder
 from pygls.lsp.server import LanguageServer
 
-from . import commands, logs
-from . import hover as hover_feature
+from . import code_actions, commands, completion, logs
 from . import diagnostics as diagnostics_mod
+from . import hover as hover_feature
 from .diagnostics import Diagnostics
 from .documents import Document
 from .session import Session
@@ -25,6 +25,22 @@ from .workspace_settings import parse_settings
 log = logging.getLogger("resilint.server")
 
 PYPROJECT_GLOB = "**/pyproject.toml"
+
+
+def _choose_position_encoding(cls, capabilities: types.ClientCapabilities) -> str:
+    """UTF-8 whenever the client offers it (no conversion on ASCII-heavy code), else UTF-16.
+
+    pygls would follow the client's order (and might pick UTF-32); ruff picks UTF-8 first.
+    """
+    general = capabilities.general
+    offered = (general.position_encodings if general is not None else None) or []
+    if types.PositionEncodingKind.Utf8 in offered:
+        return types.PositionEncodingKind.Utf8
+    return types.PositionEncodingKind.Utf16
+
+
+# The server process runs only this server: choose the encoding for pygls' negotiation.
+ServerCapabilitiesBuilder.choose_position_encoding = classmethod(_choose_position_encoding)  # type: ignore[assignment]
 
 
 def _version() -> str:
@@ -68,7 +84,7 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
         session.init_settings = parse_settings(params.initialization_options)
         logs.set_client_level(client_log, session.init_settings.log_level)
         log.info("resilint %s: position encoding %s, %s diagnostics, %d workspace folder(s)",
-                 _version(), session.encoding, "pull" if session.pull_diagnostics else "push",
+                 _version(), getattr(session.encoding, "value", session.encoding), "pull" if session.pull_diagnostics else "push",
                  len(session.folders))
 
     @server.feature(types.INITIALIZED)
@@ -102,6 +118,7 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
             return False
         result = list(result or [])
         result += [None] * (len(items) - len(result))
+        log.debug("workspace/configuration: %s", result)
         changed = session.apply_configuration(result[0], result[1:])
         show_settings_errors()
         return changed
@@ -179,8 +196,8 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def did_change_folders(ls: LanguageServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
-        from .session import Folder
         from .documents import uri_to_path
+        from .session import Folder
 
         removed = {f.uri for f in params.event.removed}
         session.folders = [f for f in session.folders if f.uri not in removed]
@@ -191,6 +208,8 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
     commands.register(server, session)
     logs.register(server)
     hover_feature.register(server)
+    code_actions.register(server)
+    completion.register(server)
     return server
 
 

@@ -7,14 +7,14 @@ import copy
 import os
 import sys
 import time
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable
+from typing import Any
 
-import pytest
 from lsprotocol import types
+from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
-from pygls.protocol import default_converter
 
 SERVER = [sys.executable, "-m", "resilint.server.serve"]
 TIMEOUT = 20.0
@@ -65,17 +65,17 @@ def capabilities(*, pull: bool = False, encodings: list[str] | None = None,
 @contextlib.asynccontextmanager
 async def lsp(root: Path, *, pull: bool = False, encodings: list[str] | None = None,
               init_options: dict | None = None, configuration: dict | None = None,
-              config_support: bool = True) -> AsyncIterator[RecordingClient]:
+              config_support: bool = True, folders: list[Path] | None = None) -> AsyncIterator[RecordingClient]:
     env = dict(os.environ)
     config = ClientServerConfig(server_command=SERVER, client_factory=_make_client, server_env=env)
     client: RecordingClient = await config.start()  # type: ignore[assignment]
-    if configuration is not None:
-        client.set_configuration(configuration)
+    for scope, value in (configuration or {}).items():  # {scope URI or "": {"resilint": {...}}}
+        client.set_configuration(value, scope_uri=scope or None)
     try:
         result = await client.initialize_session(types.InitializeParams(
             capabilities=capabilities(pull=pull, encodings=encodings, configuration=config_support),
             root_uri=root.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
+            workspace_folders=[types.WorkspaceFolder(uri=f.as_uri(), name=f.name) for f in (folders or [root])],
             initialization_options=init_options,
         ))
         client.init_result = result  # type: ignore[attr-defined]

@@ -5,7 +5,6 @@ import random
 import re
 
 from lsprotocol import types
-
 from resilint.rules.model import Finding, Severity, Span
 from resilint.server.documents import Document, shift_findings, split_keepends
 

@@ -3,10 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lsprotocol import types
-
-from resilint.rules.engine import analyze
-
 from lsp_harness import (
     CALL,
     change,
@@ -18,6 +14,8 @@ from lsp_harness import (
     open_doc,
     wait_until,
 )
+from lsprotocol import types
+from resilint.rules.engine import analyze
 
 
 async def test_open_publishes_diagnostics(workspace: Path):
@@ -222,7 +220,7 @@ async def test_non_ascii_utf16(workspace: Path):
     uri = (workspace / "u.py").as_uri()
     line = NON_ASCII.splitlines()[1]
     char_col = line.index("requests")
-    async with lsp(workspace, encodings=["utf-16"]) as client:
+    async with lsp(workspace, encodings=["utf-32", "utf-16"]) as client:
         assert client.init_result.capabilities.position_encoding == "utf-16"
         open_doc(client, uri, NON_ASCII)
         d = (await diagnostics_for(client, uri, 1))[0]
@@ -238,7 +236,7 @@ async def test_non_ascii_utf8(workspace: Path):
     uri = (workspace / "u.py").as_uri()
     line = NON_ASCII.splitlines()[1]
     byte_col = len(line[: line.index("requests")].encode("utf-8"))
-    async with lsp(workspace, encodings=["utf-8", "utf-16"]) as client:
+    async with lsp(workspace, encodings=["utf-16", "utf-8"]) as client:  # utf-8 preferred when offered
         assert client.init_result.capabilities.position_encoding == "utf-8"
         open_doc(client, uri, NON_ASCII)
         d = (await diagnostics_for(client, uri, 1))[0]
@@ -246,7 +244,7 @@ async def test_non_ascii_utf8(workspace: Path):
         # insert before `requests` using a UTF-8 column
         change(client, uri, 2, edit(1, byte_col, 1, byte_col, "é and "))
         d = (await diagnostics_for(client, uri, 2))[0]
-        assert d.range.start == types.Position(1, byte_col + len("é and ".encode("utf-8")))
+        assert d.range.start == types.Position(1, byte_col + len("é and ".encode()))
 
 
 async def test_burst_of_200_changes_ends_with_final_text(workspace: Path):
@@ -330,3 +328,20 @@ async def test_requests_answered_while_analysing(workspace: Path):
         assert info["documents"][0]["analyzedVersion"] is None
         diags = await diagnostics_for(client, uri, 1)
         assert "RES001" in [d.code for d in diags]
+
+
+async def test_multi_root_config_per_file_and_folder_settings(workspace: Path):
+    a, b = workspace / "a", workspace / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "pyproject.toml").write_text('[tool.resilint]\nignore = ["RES001"]\n')
+    config = {"": {"resilint": {}}, b.as_uri(): {"resilint": {"severity": {"RES001": "error"}}}}
+    async with lsp(workspace, folders=[a, b], configuration=config) as client:
+        ua, ub = (a / "m.py").as_uri(), (b / "m.py").as_uri()
+        open_doc(client, ua, CALL)
+        open_doc(client, ub, CALL)
+        assert await diagnostics_for(client, ua, 1) == []
+        diags = await wait_until(lambda: [d for u, v, d in client.published if u == ub and d
+                                          and d[0].severity == types.DiagnosticSeverity.Error],
+                                 what="folder-scoped severity")
+        assert diags[-1][0].code == "RES001"
