@@ -223,6 +223,7 @@ def _parse_tcp(value: str) -> tuple[str, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="resilint serve", description="Run the resilint language server.")
+    parser.add_argument("--stdio", action="store_true", help="use stdio (the default; accepted for LSP clients that pass it)")
     parser.add_argument("--tcp", type=_parse_tcp, metavar="HOST:PORT", help="listen on TCP instead of stdio")
     parser.add_argument("--log-level", default="warning", choices=sorted(logs.LEVELS),
                         help="stderr log level; also the initial window/logMessage level")

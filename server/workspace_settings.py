@@ -96,6 +96,10 @@ def _unwrap(raw: Any) -> dict[str, Any]:
     return raw
 
 
+#: Settings that belong to editor clients (the VS Code extension) and share the `resilint` section.
+_CLIENT_ONLY_KEYS = frozenset({"interpreter", "import-strategy", "trace", "show-notifications", "path", "args"})
+
+
 def parse_settings(raw: Any, base: EditorSettings | None = None) -> EditorSettings:
     """Layer `raw` (an editor JSON object) over `base`; bad values are reported, not fatal."""
     base = base or EditorSettings()
@@ -116,6 +120,8 @@ def parse_settings(raw: Any, base: EditorSettings | None = None) -> EditorSettin
         if value is None:
             continue
         name = _kebab(key)
+        if name in _CLIENT_ONLY_KEYS:
+            continue  # read by editor extensions, not by the server
         if name in _SERVER_KEYS:
             attr = _SERVER_KEYS[name]
             problem = _check_server_value(attr, value)

@@ -8,7 +8,6 @@ import {
   RevealOutputChannelOn,
   ServerOptions,
   State,
-  TransportKind,
 } from "vscode-languageclient/node";
 import { onDidChangePythonInterpreter, resolveInterpreter, Interpreter, MIN_PYTHON } from "./python";
 import { extensionSettings, needsRestart, SECTION, serverSettings } from "./settings";
@@ -134,11 +133,12 @@ async function startServer(context: vscode.ExtensionContext): Promise<void> {
   output.info(`server: ${useBundled ? `bundled (${bundledLibs()})` : "from the interpreter's environment"}, Python ${check.message}`);
 
   const [command, ...args] = interp.command;
-  const logLevel = vscode.workspace.getConfiguration(SECTION).get<string>("logLevel") ?? "info";
   const serverOptions: ServerOptions = {
     command,
-    args: [...args, "-m", SERVER_MODULE, "--log-level", logLevel === "trace" ? "debug" : logLevel],
-    transport: TransportKind.stdio,
+    // stderr stays at the server's default (warning): everything else arrives as
+    // window/logMessage at resilint.logLevel, so lines are not shown twice.
+    args: [...args, "-m", SERVER_MODULE],
+    // No `transport`: TransportKind.stdio would append `--stdio` to the arguments.
     options: { env: serverEnv(useBundled), cwd: folder?.fsPath },
   };
   const clientOptions: LanguageClientOptions = {

@@ -96,17 +96,21 @@ local ok, err = pcall(function()
     local c = r.result and r.result.contents
     local text = type(c) == "table" and (c.value or vim.inspect(c)) or tostring(c)
     log("HOVER " .. text:gsub("\n", " "):sub(1, 300))
+    if r.result and not text:find("RES001", 1, true) then
+      return finish(false, "hover on the RES001 call does not mention RES001")
+    end
   else
     log("hover: not offered by the server (skipped)")
   end
 
   -- 3) code actions, when the server offers them
   if caps.codeActionProvider then
-    local lsp_diag = d.user_data and d.user_data.lsp or {
+    -- rebuild the LSP diagnostic (0.7 keeps only code/data/tags in user_data.lsp)
+    local lsp_diag = vim.tbl_extend("force", d.user_data and d.user_data.lsp or {}, {
       range = { start = { line = d.lnum, character = d.col },
                 ["end"] = { line = d.end_lnum or d.lnum, character = d.end_col or d.col } },
-      message = d.message, code = code_of(d), source = d.source, severity = d.severity,
-    }
+      message = d.message, severity = d.severity, source = d.source, code = code_of(d),
+    })
     local resp, cerr = vim.lsp.buf_request_sync(buf, "textDocument/codeAction", {
       textDocument = { uri = uri },
       range = lsp_diag.range,
@@ -116,7 +120,7 @@ local ok, err = pcall(function()
     local r = resp[client_id]
     if not r or r.err then return finish(false, "codeAction error: " .. vim.inspect(r)) end
     for _, a in ipairs(r.result or {}) do
-      log("ACTION " .. tostring(a.kind) .. " " .. tostring(a.title))
+      log("ACTION " .. tostring(a.kind) .. " | " .. tostring(a.title))
     end
   else
     log("codeAction: not offered by the server (skipped)")

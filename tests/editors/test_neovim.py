@@ -9,25 +9,15 @@ import os
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+from editors_common import RES001_LINE, SOURCE
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "editors" / "nvim" / "lsp" / "resilint.lua"
 SCRIPT = Path(__file__).resolve().parent / "nvim_check.lua"
 
-SOURCE = textwrap.dedent(
-    """\
-    import requests
-
-
-    def fetch(url):
-        return requests.get(url)
-    """
-)
-RES001_LINE = 4  # 0-based: `return requests.get(url)`
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -24,12 +25,14 @@ pytestmark = pytest.mark.skipif(
 
 
 def _run(args: list[str], env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
+    start = time.monotonic()
     proc = subprocess.run(args, cwd=EXT, env=env, capture_output=True, text=True, timeout=timeout)
+    print(f"{' '.join(args)}: {time.monotonic() - start:.1f}s")
     assert proc.returncode == 0, f"{' '.join(args)} -> {proc.returncode}\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
     return proc
 
 
-def test_vsix_builds_offline() -> None:
+def test_vsix_builds_offline(tmp_path: Path) -> None:
     env = {
         **os.environ,
         "npm_config_cache": str(EXT / ".npm-cache"),
@@ -37,8 +40,9 @@ def test_vsix_builds_offline() -> None:
         "npm_config_fund": "false",
         "npm_config_audit": "false",
     }
-    vsix = EXT / "resilint.vsix"
-    vsix.unlink(missing_ok=True)
+    vsix = tmp_path / "resilint.vsix"
+    env["RESILINT_VSIX_OUT"] = str(vsix)
+    env["RESILINT_VSIX_NO_BUNDLE"] = "1"  # a local bundled/libs would make vsce take minutes
     _run(["npm", "ci", "--prefer-offline", "--ignore-scripts"], env, 240)
     _run(["npx", "--no-install", "tsc", "--noEmit"], env, 120)  # typecheck
     _run(["npm", "run", "build"], env, 120)  # copy assets + esbuild bundle
@@ -50,9 +54,10 @@ def test_vsix_builds_offline() -> None:
         assert "extension/dist/extension.js" in names
         assert "extension/package.json" in names
         assert "extension/snippets/python.json" in names
-        assert "extension/README.md" in names
+        assert "extension/readme.md" in names  # vsce lower-cases it
         assert not any(n.startswith("extension/node_modules/") for n in names), "node_modules leaked into the .vsix"
         assert not any(n.startswith("extension/src/") for n in names), "TypeScript sources leaked into the .vsix"
+        assert not any(n.startswith("extension/bundled/libs/") for n in names)
         manifest = json.loads(zf.read("extension/package.json"))
     commands = {c["command"] for c in manifest["contributes"]["commands"]}
     assert {"resilint.restart", "resilint.fixAll", "resilint.showOutput", "resilint.showRuleDocs"} <= commands
@@ -83,3 +88,22 @@ def test_extension_settings_are_known_to_the_server() -> None:
         settings[name] = values.get(name, sample[kind])
     parsed = parse_settings(settings)
     assert parsed.errors == (), parsed.errors
+
+
+def test_repo_snippets_are_packaged() -> None:
+    """scripts/copy_assets.mjs merges ../snippets/*.{json,code-snippets} into snippets/python.json."""
+    proc = subprocess.run(["node", "scripts/copy_assets.mjs"], cwd=EXT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    merged = json.loads((EXT / "snippets" / "python.json").read_text())
+    expected = 0
+    for src in sorted((REPO / "snippets").glob("*")) if (REPO / "snippets").is_dir() else []:
+        if src.suffix not in (".json", ".code-snippets"):
+            continue
+        data = json.loads(src.read_text())  # the repository's snippets are plain JSON
+        expected += sum(
+            1 for v in data.values()
+            if isinstance(v, dict) and "body" in v and "python" in str(v.get("scope", "python")).split(",")
+        )
+    assert len(merged) == expected
+    assert all("body" in v and "prefix" in v and "scope" not in v for v in merged.values())
+    assert any(p.name.endswith(".md") for p in (EXT / "docs" / "rules").iterdir())

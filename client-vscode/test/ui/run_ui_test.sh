@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Real VS Code UI test (not run in CI): code-server 4.100.x (VS Code 1.100) + headless Chromium
-# driven by playwright-core. Installs the built .vsix, opens the repository's examples/ folder,
-# and asserts the resilint squiggle, the Problems panel row and the hover text.
+# driven by playwright-core. Installs the built .vsix, opens a copy of the repository's examples/,
+# and asserts the resilint squiggle, the Problems panel row, the hover text, and that
+# "resilint: Fix All" lowers the problem count.
 # Screenshots go to client-vscode/test/ui/screenshots/.
 #
 #   bash client-vscode/test/ui/run_ui_test.sh
@@ -49,15 +50,19 @@ fi
 
 D="$(mktemp -d "$WORK/run.XXXX")"
 mkdir -p "$D/user/User" "$D/ext"
+# a copy of examples/: fix all (and VS Code's files.refactoring.autoSave) must never touch the repo
+cp -r "$REPO/examples" "$D/examples"
 export XDG_CONFIG_HOME="$D/xdg/config" XDG_DATA_HOME="$D/xdg/data" XDG_CACHE_HOME="$D/xdg/cache" XDG_STATE_HOME="$D/xdg/state"
 cat > "$D/user/User/settings.json" <<JSON
 { "workbench.startupEditor": "none", "security.workspace.trust.enabled": false,
   "telemetry.telemetryLevel": "off", "extensions.autoCheckUpdates": false,
   "extensions.autoUpdate": false, "update.mode": "none", "workbench.enableExperiments": false,
   "chat.disableAIFeatures": true, "workbench.tips.enabled": false,
+  "git.openRepositoryInParentFolders": "never", "git.enabled": false,
+  "files.autoSave": "off", "files.refactoring.autoSave": false,
   "editor.hover.delay": 150, "window.zoomLevel": 0,
   "resilint.interpreter": ["$PYTHON"], "resilint.importStrategy": "$IMPORT_STRATEGY",
-  "resilint.logLevel": "debug" }
+  "resilint.logLevel": "debug", "resilint.trace.server": "${TRACE:-off}" }
 JSON
 printf 'bind-addr: 127.0.0.1:%s\nauth: none\ncert: false\n' "$PORT" > "$D/config.yaml"
 T0=$(date +%s)
@@ -70,7 +75,7 @@ CSPID=$!
 trap 'kill "$CSPID" 2>/dev/null || true' EXIT
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 rc=0
-CS_URL="http://127.0.0.1:$PORT" WS="$REPO/examples" FILE="payments_client.py" OUT="$UI/screenshots" \
+CS_URL="http://127.0.0.1:$PORT" WS="$D/examples" FILE="payments_client.py" OUT="$UI/screenshots" \
   RUN_DIR="$D" CHROMIUM="$CHROMIUM" NODE_PATH="$PW" timeout 240 node "$UI/ui_check.mjs" || rc=$?
 kill "$CSPID" 2>/dev/null || true; wait "$CSPID" 2>/dev/null || true
 echo "exit=$rc in $(( $(date +%s) - T0 ))s; logs in $D; screenshots in $UI/screenshots"

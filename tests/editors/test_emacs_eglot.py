@@ -1,0 +1,44 @@
+"""Batch Emacs + eglot drive `resilint serve` (the configuration of docs/editors/emacs.md).
+
+Needs `emacs` and eglot (Debian: emacs-nox elpa-eglot, installed by `.ci/system-deps`). Like the
+Neovim test it fails, rather than skips, when they are missing.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from editors_common import RES001_LINE, SOURCE
+
+HERE = Path(__file__).resolve().parent
+
+
+def test_emacs_eglot_batch(tmp_path: Path) -> None:
+    emacs = shutil.which("emacs")
+    if emacs is None:
+        pytest.fail("emacs is not installed: run `bash .ci/system-deps` (emacs-nox elpa-eglot)")
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0"\n')
+    (ws / ".git").mkdir()  # eglot's project root
+    source = ws / "client.py"
+    source.write_text(SOURCE)
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),  # no ~/.emacs.d, no eglot events buffer files in $HOME
+        "RESILINT_PY": sys.executable,
+        "LSP_FILE": str(source),
+        "EXPECT_LINE": str(RES001_LINE + 1),
+        "RESILINT_DEBOUNCE_MS": "0",
+    }
+    proc = subprocess.run(
+        [emacs, "--batch", "-Q", "-l", str(HERE / "eglot_check.el")],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120, env=env, cwd=ws,
+    )
+    detail = f"exit {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr[-3000:]}"
+    assert proc.returncode == 0, detail
+    assert "RESULT: PASS" in proc.stdout, detail
