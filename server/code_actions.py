@@ -49,7 +49,7 @@ _CALLISH = re.compile(r"\w\s*\(|\bawait\b")
 
 def _wanted(only: list[str] | None, kind: str) -> bool:
     if not only:
-        return kind != FIX_ALL_KIND or True
+        return True
     return any(kind == k or kind.startswith(k + ".") for k in only)
 
 

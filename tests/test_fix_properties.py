@@ -3,6 +3,8 @@
 Corpus: examples/, tests/fixtures/*.py, and a fixed sample of ~150 small stdlib modules with a
 snippet appended that gives the fixable rules something to find. For each file:
 
+- each offered fix is the same computed from a partial parse (the statement and the imports,
+  what `compute_fix` does) and from the whole file;
 - each offered fix, applied alone: the result parses; its finding is gone (one fewer of its
   code) and no other finding appears; everything outside the edit ranges is byte-identical;
   the edits are trimmed (no common prefix/suffix with their replacement);
@@ -21,9 +23,7 @@ from pathlib import Path
 import pytest
 from resilint.rules.engine import analyze
 from resilint.rules.fixes import FixDocument, apply_edits, compute_fix, fix_all, fixable
-from resilint.rules.fixes._proposed import PROPOSED
 from resilint.rules.model import Edit
-from resilint.rules.registry import get_rule
 from ruleharness import all_rules_settings
 from testpaths import FIXTURES, ROOT
 
@@ -80,14 +80,6 @@ def _resilint_injected_d():
         logging.error("failed")
 ''',
 )
-
-
-@pytest.fixture(autouse=True)
-def proposed(monkeypatch):
-    for code, fn in PROPOSED.items():
-        rule = get_rule(code)
-        if rule is not None and "make_fix" not in vars(rule):
-            monkeypatch.setattr(rule, "make_fix", classmethod(fn), raising=False)
 
 
 def _stdlib_sample(n: int = 150) -> list[Path]:
@@ -176,6 +168,8 @@ def check_file(text: str, path: str, injected_from_line: int | None = None) -> i
             continue
         offered += 1
         where = f"{path}:{finding.span.line + 1} {finding.code}"
+        whole = compute_fix(finding, text, path, SETTINGS, doc=FixDocument(text, path, SETTINGS, partial=False), strict=True)
+        assert whole == fix, f"{where}: the fix from a partial parse differs from the whole-file one"
         new = apply_edits(text, fix.edits)
         try:
             ast.parse(new)

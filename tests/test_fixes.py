@@ -10,7 +10,6 @@ import libcst as cst
 import pytest
 from resilint.rules.engine import analyze
 from resilint.rules.fixes import FixDocument, apply_edits, compute_fix, fix_all
-from resilint.rules.fixes._proposed import PROPOSED
 from resilint.rules.fixes.document import edits_between
 from resilint.rules.fixes.imports import ensure_import
 from resilint.rules.fixes.transforms import (
@@ -27,21 +26,11 @@ from resilint.rules.fixes.transforms import (
     to_thread,
 )
 from resilint.rules.model import Edit, Finding, Severity, Span
-from resilint.rules.registry import all_rules, get_rule
+from resilint.rules.registry import all_rules
 from ruleharness import all_rules_settings
 from testpaths import FIXTURES, SNAPSHOTS, UPDATE
 
 FIX_SNAPSHOTS = SNAPSHOTS / "fixes"
-
-
-@pytest.fixture
-def proposed(monkeypatch):
-    """The proposed hooks of rules/fixes/_proposed.py on the rules that lack their own."""
-    for code, fn in PROPOSED.items():
-        rule = get_rule(code)
-        if rule is not None and "make_fix" not in vars(rule):
-            monkeypatch.setattr(rule, "make_fix", classmethod(fn), raising=False)
-    yield
 
 
 def settings(**options):
@@ -69,12 +58,12 @@ def add_kw(code: str, name: str = "timeout", value: str = "10") -> str:
 
 # ----- snapshots of the fixes over the fixtures ------------------------------------------------
 def _codes_with_fixes() -> list[str]:
-    codes = [c for c, rule in all_rules().items() if getattr(rule, "make_fix", None) or c in PROPOSED]
+    codes = [c for c, rule in all_rules().items() if getattr(rule, "make_fix", None)]
     return [c for c in codes if (FIXTURES / f"{c}.py").exists()]
 
 
 @pytest.mark.parametrize("code", _codes_with_fixes())
-def test_fix_snapshot(code: str, proposed) -> None:
+def test_fix_snapshot(code: str) -> None:
     """Every fix of CODE applied over tests/fixtures/CODE.py, as a unified diff."""
     path = FIXTURES / f"{code}.py"
     text = path.read_text(encoding="utf-8")
@@ -285,7 +274,7 @@ def test_import_name_taken_falls_back_to_module() -> None:
     assert "import tenacity\n" in code
 
 
-def test_import_only_once_through_a_fix(proposed) -> None:
+def test_import_only_once_through_a_fix() -> None:
     text = (
         "from tenacity import retry\n\n\n"
         "@retry\ndef a():\n    pass\n\n\n"
@@ -298,7 +287,7 @@ def test_import_only_once_through_a_fix(proposed) -> None:
     assert not [f for f in remaining if f.code == "RES010"]
 
 
-def test_fix_with_import_alias(proposed) -> None:
+def test_fix_with_import_alias() -> None:
     text = "import tenacity as t\n\n\n@t.retry(wait=t.wait_random(0, 1))\ndef a():\n    pass\n"
     assert fixed(text, "RES010") == (
         "import tenacity as t\n\n\n@t.retry(wait=t.wait_random(0, 1), stop=t.stop_after_attempt(3))\ndef a():\n    pass\n"
@@ -394,7 +383,7 @@ def test_compute_fix_without_hook_or_unparsable() -> None:
     assert compute_fix(bad, text, strict=True) is None  # no call there
 
 
-def test_fix_all_safe_only_by_default(proposed) -> None:
+def test_fix_all_safe_only_by_default() -> None:
     text = (
         "import logging\nimport requests\n\nlogger = logging.getLogger(__name__)\n\n\n"
         "def f(url):\n    try:\n        requests.get(url)\n    except Exception:\n        logger.error('failed')\n"
@@ -407,7 +396,7 @@ def test_fix_all_safe_only_by_default(proposed) -> None:
     assert fix_all(new, "example.py", settings(), unsafe=True)[1] == 0
 
 
-def test_fix_all_conflicting_fixes_take_several_rounds(proposed) -> None:
+def test_fix_all_conflicting_fixes_take_several_rounds() -> None:
     text = "import tenacity\n\n\n@tenacity.retry\ndef f():\n    pass\n"
     new, applied, remaining = fix_all(text, "example.py", settings(), unsafe=True)
     assert applied == 3
@@ -431,7 +420,7 @@ def test_libcst_stays_off_the_diagnostics_path() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-# ----- the proposed hooks for the other simple keyword rules ---------------------------------------
+# ----- the hooks of the other simple keyword rules ---------------------------------------
 @pytest.mark.parametrize(
     ("code", "src", "want"),
     [
@@ -454,5 +443,92 @@ def test_libcst_stays_off_the_diagnostics_path() -> None:
         ("RES033", "import queue\nq = queue.Queue(0)\n", "import queue\nq = queue.Queue(1000)\n"),
     ],
 )
-def test_proposed_fixes(code: str, src: str, want: str, proposed) -> None:
+def test_keyword_rule_fixes(code: str, src: str, want: str) -> None:
     assert fixed(src, code) == want
+
+
+# ----- partial parsing: top-level statement boundaries without a parse -------------------------------
+def _ast_starts(text: str) -> list[int]:
+    """First line of each top-level statement (statements sharing a line count once)."""
+    tree = ast.parse(text)
+    return list(dict.fromkeys(min([n.lineno] + [d.lineno for d in getattr(n, "decorator_list", [])]) - 1 for n in tree.body))
+
+
+def test_scan_chunks_matches_ast_on_tricky_code() -> None:
+    from resilint.rules.fixes.chunks import scan_chunks
+
+    text = (
+        '"""Doc\nimport os\n"""\n'
+        "import sys  # (\n"
+        "s = '''\nx = 1\n'''\n"
+        "d = {\n'a': 1,\n}\n"
+        "t = 1 + \\\n2\n"
+        "@dec\n\n@dec2\ndef f():\n    pass\n"
+        "try:\n    pass\nexcept E:\n    pass\nelse:\n    pass\nfinally:\n    pass\n"
+        "if a:\n    pass\nelif b:\n    pass\nelse:\n    pass\n"
+        "a = 1; b = 2\n"
+        "r = rb'\\\\'\n"
+        "f'{x!r}'\n"
+        "# trailing comment\n"
+    )
+    chunks = scan_chunks(text)
+    assert chunks is not None
+    assert [c.code_line for c in chunks] == _ast_starts(text)
+    assert [c.kind for c in chunks][:2] == ["docstring", "import"]
+    assert chunks[0].start == 0 and chunks[-1].end == text.count("\n")
+
+
+def test_scan_chunks_matches_ast_on_stdlib() -> None:
+    sys.path.insert(0, str(FIXTURES.parent.parent / "bench"))
+    from stdlib_corpus import stdlib_files
+
+    from resilint.rules.fixes.chunks import scan_chunks
+
+    checked = 0
+    for path in sorted(stdlib_files())[:400]:
+        try:
+            text = path.read_text(encoding="utf-8")
+            want = _ast_starts(text)
+        except (UnicodeDecodeError, SyntaxError, ValueError):
+            continue
+        chunks = scan_chunks(text)
+        if chunks is None:
+            assert not want or "\f" in text, path
+            continue
+        assert [c.code_line for c in chunks] == want, path
+        checked += 1
+    assert checked > 300
+
+
+def test_partial_document_maps_edits_to_file_lines() -> None:
+    body = "".join(f"def f{i}():\n    return {i}\n\n\n" for i in range(300))
+    text = '"""Doc."""\nimport os\n\n\n' + body + "from tenacity import retry\n\n\n@retry\ndef last():\n    pass\n"
+    finding = finding_of(text, "RES010")
+    doc = FixDocument(text, "example.py", settings())
+    fix = compute_fix(finding, text, "example.py", settings(), doc=doc, strict=True)
+    assert doc.is_view and len(doc.module.body) < 10
+    whole = compute_fix(finding, text, "example.py", settings(),
+                        doc=FixDocument(text, "example.py", settings(), partial=False), strict=True)
+    assert fix == whole
+    new = apply_edits(text, fix.edits)
+    assert "from tenacity import retry, stop_after_attempt\n" in new
+    assert "@retry(stop=stop_after_attempt(3))\ndef last():" in new
+
+
+def test_refactors() -> None:
+    from resilint.rules.fixes.refactors import compute, offers
+
+    text = "import httpx\n\n\nasync def go(client, url):\n    r = await client.get(url)\n    return httpx.get(url)\n"
+    doc = FixDocument(text, "example.py", settings())
+    doc.focus(Span(5, 14, 5, 14))
+    names = [name for name, _ in offers(doc, 5, 14)]
+    assert names == ["timeout", "tenacity", "breaker"]
+    span = dict(offers(doc, 5, 14))["breaker"]
+    new = apply_edits(text, compute(FixDocument(text, "example.py", settings()), "breaker", span).edits)
+    assert "go_breaker = aiobreaker.CircuitBreaker(fail_max=5, timeout_duration=timedelta(seconds=60))\n" in new
+    assert "@go_breaker\nasync def go" in new
+    doc.focus(Span(4, 10, 4, 10))
+    [(name, span)] = offers(doc, 4, 10)
+    new = apply_edits(text, compute(FixDocument(text, "example.py", settings()), name, span).edits)
+    assert "    async with asyncio.timeout(10):\n        r = await client.get(url)\n" in new
+    ast.parse(new)

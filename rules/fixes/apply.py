@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Callable
 from ..engine import analyze
 from ..model import Edit, Finding, Fix, Rule, Span
 from ..registry import get_rule
+from .chunks import cached_line_starts, chunk_index, chunks_of
 from .document import FixDocument, line_starts, offset_of
 
 if TYPE_CHECKING:
@@ -61,14 +62,13 @@ def compute_fix(
         return None
     if doc is None or doc.text != text:
         doc = FixDocument(text, path, settings)
-    if not doc.parses:
+    if not doc.focus(finding.span):  # parses only the statement of the finding (and imports)
         return None
     try:
         fix = hook(finding, doc)
         if fix is None or not fix.edits:
             return None
-        new_text = apply_edits(text, fix.edits)
-        ast.parse(new_text)
+        check_parses(text, fix.edits)
     except SyntaxError:
         if strict:
             raise
@@ -79,6 +79,48 @@ def compute_fix(
         print(f"resilint: fix for {finding.code} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return None
     return fix
+
+
+def check_parses(text: str, edits: tuple[Edit, ...] | list[Edit]) -> None:
+    """Raise SyntaxError when `text` with `edits` applied does not parse.
+
+    Only the top-level statements the edits touch are parsed again (each alone: a top-level
+    statement parses on its own), not the whole file; files the statement scan cannot cut
+    are parsed whole.
+    """
+    chunks = chunks_of(text)
+    if chunks is None:
+        ast.parse(apply_edits(text, edits))
+        return
+    starts = cached_line_starts(text)
+    begins = [c.start for c in chunks]
+    groups: list[list[int]] = []  # [first chunk, last chunk]
+    for edit in edits:
+        s = edit.span
+        first = chunk_index(chunks, s.line)
+        if s.col == 0 and s.line == begins[first] and first > 0 and s.line == s.end_line and s.end_col == 0:
+            first -= 1  # an insertion between two statements: with the one above
+        last = max(first, chunk_index(chunks, s.end_line))
+        groups.append([first, last])
+    groups.sort()
+    merged: list[list[int]] = []
+    for g in groups:
+        if merged and g[0] <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], g[1])
+        else:
+            merged.append(g)
+    for first, last in merged:
+        lo = starts[chunks[first].start]
+        end_line = chunks[last].end
+        hi = starts[end_line] if end_line < len(starts) else len(text)
+        inside = [e for e in edits if lo <= _offsets(text, starts, e.span)[0] <= hi]
+        region = text[lo:hi]
+        base = chunks[first].start
+        shifted = [
+            Edit(Span(e.span.line - base, e.span.col, e.span.end_line - base, e.span.end_col), e.new_text)
+            for e in inside
+        ]
+        ast.parse(apply_edits(region, shifted))
 
 
 def _offsets(text: str, starts: list[int], span: Span) -> tuple[int, int]:
@@ -103,7 +145,7 @@ def apply_edits(text: str, edits: tuple[Edit, ...] | list[Edit]) -> str:
     """Apply non-overlapping edits (ranges refer to `text`); raises ValueError on overlap."""
     if not edits:
         return text
-    starts = line_starts(text)
+    starts = cached_line_starts(text) if len(text) > 10_000 else line_starts(text)
     ranged = sorted(((*_offsets(text, starts, e.span), e.new_text) for e in edits), key=lambda r: (r[0], r[1]))
     for (s1, e1, _), (s2, e2, _) in zip(ranged, ranged[1:]):
         if _conflict((s1, e1), (s2, e2)):
@@ -138,8 +180,6 @@ def fix_all(
         if not candidates:
             break
         doc = FixDocument(text, path, settings)
-        if not doc.parses:
-            break
         starts = line_starts(text)
         taken: list[tuple[int, int]] = []
         chosen: list[Fix] = []

@@ -4,6 +4,13 @@
 finds the libcst node behind a finding's span (`node_at`, `call_at`), and turns a rewritten
 module back into minimal text edits (`edits_from`, `fix`, `replace`).
 
+Partial parsing: a document focused on a span (`focus(span)`; `compute_fix` focuses on the
+finding) parses only a view of the file (`rules/fixes/chunks.py`): the top-level statement
+holding the span, the import header and the other top-level imports. `doc.module` is then
+that partial module; positions and edits are mapped back to the file's lines, and names bound
+by the statements left out reach `ensure_import` through `doc.ensure_import`. An unfocused
+document parses the whole file (see docs/fixes.md).
+
 Positions: findings come from `ast` converted to 0-based lines and 0-based *character*
 columns; libcst's `PositionProvider` is 1-based lines, 0-based character columns, and like
 `ast` it excludes the parentheses around an expression, so the two agree exactly.
@@ -13,7 +20,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import difflib
-import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
@@ -22,29 +28,12 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from ..model import Applicability, Edit, Fix, Span
+from .chunks import View, chunk_index, chunks_of, header_end, line_starts, lines_keepends
 
 if TYPE_CHECKING:
     from ..settings import FileSettings
 
 N = TypeVar("N", bound=cst.CSTNode)
-
-# Lines exactly as the tokenizer (and `rules.source.split_lines`) sees them, ends kept.
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-
-
-def lines_keepends(text: str) -> list[str]:
-    return _LINE.findall(text)
-
-
-def line_starts(text: str) -> list[int]:
-    """Offset of the first character of each line (a final empty line included)."""
-    starts = [0]
-    for line in lines_keepends(text):
-        starts.append(starts[-1] + len(line))
-    if starts[-1] == len(text) and text and text[-1] not in "\r\n":
-        starts.pop()  # the last line has no newline: no line after it
-    return starts
-
 
 def offset_of(starts: list[int], text: str, line: int, col: int) -> int:
     if line < 0 or line >= len(starts):
@@ -75,11 +64,12 @@ class _Index:
 
 
 class _Parsed:
-    """A parsed text. Metadata is computed per top-level statement, on demand: a fix needs the
-    nodes of one statement, and libcst's metadata over a whole large module takes seconds."""
+    """A parsed text (the whole file, or a view of it). Metadata is computed per top-level
+    statement, on demand: libcst's metadata over a whole large module takes seconds."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, text: str, view: View | None = None) -> None:
+        self.text = text  # what was parsed: the file, or the view's text
+        self.view = view
         self.module = cst.parse_module(text)
         self._offsets: list[int] | None = None
         self._offsets_done = False
@@ -91,6 +81,50 @@ class _Parsed:
         if self._starts is None:
             self._starts = line_starts(self.text)
         return self._starts
+
+    # ----- file lines <-> parsed lines -------------------------------------------------------
+    def to_parsed(self, span: Span) -> Span | None:
+        if self.view is None:
+            return span
+        line = self.view.to_view_line(span.line)
+        end_line = self.view.to_view_line(span.end_line)
+        if line is None or end_line is None:
+            return None
+        return Span(line, span.col, end_line, span.end_col)
+
+    def to_file(self, line: int) -> int:
+        return line if self.view is None else self.view.to_file_line(line)
+
+    def file_span(self, start: int, end: int, block: tuple[int, int] | None = None) -> Span:
+        """The file range of the parsed offsets [start, end). In a view, a position at the
+        boundary of two runs belongs to the statements being replaced (`block`: their parsed
+        range); a pure insertion goes after the earlier statement. A range may not span a gap."""
+        line, col = position_of(self.starts, start)
+        end_line, end_col = position_of(self.starts, end)
+        if self.view is None:
+            return Span(line, col, end_line, end_col)
+
+        def left(offset: int, at_line_start: bool) -> bool:
+            if not at_line_start:
+                return False
+            if block is None:
+                return start == end
+            lo, hi = block
+            return offset == hi and (lo == hi or offset != lo)
+
+        left_start = left(start, col == 0)
+        left_end = left(end, end_col == 0) if end != start else left_start
+        if start != end and self.view.run_of(line, left_start) != self.view.run_of(end_line, left_end):
+            raise ValueError("an edit spans lines outside the parsed view")
+        return Span(
+            self.view.to_file_line(line, left_start), col, self.view.to_file_line(end_line, left_end), end_col
+        )
+
+    def run_at(self, offset: int) -> int:
+        """Which run of the view holds the parsed offset (0 for a whole parse)."""
+        if self.view is None:
+            return 0
+        return self.view.run_of(position_of(self.starts, offset)[0])
 
     def statement_offsets(self) -> list[int] | None:
         """Offsets of each top-level statement (and the end of the last one) in the text, or
@@ -111,11 +145,14 @@ class _Parsed:
         return self._offsets
 
     def index_for(self, span: Span) -> _Index:
+        local = self.to_parsed(span)
+        if local is None:
+            return _Index({}, {}, {})
         offsets = self.statement_offsets()
         if offsets is None:
             return self._index(-1)
         try:
-            offset = offset_of(self.starts, self.text, span.line, span.col)
+            offset = offset_of(self.starts, self.text, local.line, local.col)
         except ValueError:
             return self._index(-1)
         i = bisect.bisect_right(offsets, offset) - 1
@@ -149,7 +186,10 @@ class _Parsed:
         for node, rng in resolved[PositionProvider].items():
             if node is sub:
                 continue
-            span = Span(rng.start.line - 1 + line_base, rng.start.column, rng.end.line - 1 + line_base, rng.end.column)
+            span = Span(
+                self.to_file(rng.start.line - 1 + line_base), rng.start.column,
+                self.to_file(rng.end.line - 1 + line_base), rng.end.column,
+            )
             positions[node] = span
             by_span.setdefault(span, []).append(node)
         parents = {node: (module if parent is sub else parent) for node, parent in resolved[ParentNodeProvider].items()}
@@ -171,10 +211,21 @@ def _parse(text: str) -> _Parsed:
     return _Parsed(text)
 
 
+@lru_cache(maxsize=64)
+def _parse_view(text: str, keep: frozenset[int]) -> _Parsed:
+    """Parse the view of `text` made of the chunks `keep` (cached like `_parse`)."""
+    chunks = chunks_of(text)
+    assert chunks is not None
+    view = View(text, chunks, set(keep))
+    return _Parsed(view.text, view)
+
+
 class FixDocument:
     """A file being fixed: its text, path and settings, and (lazily) its libcst tree."""
 
-    def __init__(self, text: str, path: str = "<stdin>", settings: "FileSettings | None" = None) -> None:
+    def __init__(
+        self, text: str, path: str = "<stdin>", settings: "FileSettings | None" = None, *, partial: bool = True
+    ) -> None:
         self.text = text
         self.path = path
         if settings is None:
@@ -182,6 +233,8 @@ class FixDocument:
 
             settings = FileSettings.default()
         self.settings = settings
+        self.partial = partial
+        self._focus: _Parsed | None = None
 
     @property
     def options(self):
@@ -189,22 +242,88 @@ class FixDocument:
         return self.settings.options
 
     # ----- the tree ------------------------------------------------------------------
-    @cached_property
+    def focus(self, span: Span | None, also: Sequence[int] = ()) -> bool:
+        """Work on the top-level statement holding `span` (None: the whole file), and those
+        holding the lines `also`. Returns False when that cannot be parsed."""
+        self._focus = None
+        if span is not None and self.partial:
+            chunks = chunks_of(self.text)
+            if chunks is not None:
+                target = chunk_index(chunks, span.line)
+                last = chunk_index(chunks, span.end_line)
+                keep = set(range(header_end(chunks))) | set(range(target, last + 1))
+                keep |= {chunk_index(chunks, line) for line in also}
+                keep |= {i for i, c in enumerate(chunks) if c.kind in ("import", "future")}
+                try:
+                    self._focus = _parse_view(self.text, frozenset(keep))
+                    return True
+                except (cst.ParserSyntaxError, RecursionError, ValueError, SyntaxError):
+                    pass  # the scan got it wrong: parse the whole file
+        return self.parses
+
+    @property
     def _parsed(self) -> _Parsed:
+        if self._focus is not None:
+            return self._focus
         return _parse(self.text)
 
     @property
     def module(self) -> cst.Module:
-        """The parsed module. Raises `libcst.ParserSyntaxError` when libcst cannot parse it."""
+        """The parsed module (a view of the file when focused). Raises
+        `libcst.ParserSyntaxError` when libcst cannot parse it."""
         return self._parsed.module
+
+    @property
+    def is_view(self) -> bool:
+        return self._focus is not None and self._focus.view is not None
 
     @cached_property
     def parses(self) -> bool:
+        """Whether libcst parses the whole file."""
         try:
-            _ = self._parsed
+            _parse(self.text)
         except (cst.ParserSyntaxError, RecursionError, ValueError, SyntaxError):
             return False
         return True
+
+    def other_bound_names(self) -> frozenset[str]:
+        """Module-level names bound by statements outside the view (none for a whole parse)."""
+        parsed = self._parsed
+        return parsed.view.other_names if parsed.view is not None else frozenset()
+
+    def ensure_import(self, module: cst.Module, mod: str, name: str | None = None) -> tuple[cst.Module, str]:
+        """`imports.ensure_import` aware of the names bound outside a view."""
+        from .imports import ensure_import
+
+        return ensure_import(module, mod, name, extra_bound=self.other_bound_names())
+
+    def top_level_def(self, name: str) -> cst.FunctionDef | cst.ClassDef | None:
+        """The module-level `def name` / `class name` (read only: it may come from a separate
+        parse of its own statement)."""
+        for stmt in self.module.body:
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) and stmt.name.value == name:
+                return stmt
+        if not self.is_view:
+            return None
+        chunks = chunks_of(self.text) or []
+        lines = lines_keepends(self.text)
+        for chunk in chunks:
+            if chunk.kind == "def" and chunk.name == name:
+                try:
+                    body = cst.parse_module("".join(lines[chunk.code_line:chunk.end])).body
+                except cst.ParserSyntaxError:
+                    return None
+                if body and isinstance(body[0], (cst.FunctionDef, cst.ClassDef)):
+                    return body[0]
+        return None
+
+    def statement_at(self, line: int) -> cst.BaseStatement | None:
+        """The top-level statement holding the file line (indexed: `parent`/`span_of` work)."""
+        index = self._parsed.index_for(Span(line, 0, line, 0))
+        for node, parent in index.parents.items():
+            if parent is self.module and isinstance(node, cst.BaseStatement):
+                return node
+        return None
 
     def span_of(self, node: cst.CSTNode) -> Span | None:
         """The node's range (nodes of statements already looked at by `node_at`)."""
@@ -270,17 +389,22 @@ class FixDocument:
 
     # ----- from a new tree to edits ----------------------------------------------------
     def edits_from(self, new: str | cst.Module) -> tuple[Edit, ...]:
-        """Minimal edits from this text to `new` (code, or a module derived from `self.module`)."""
+        """Minimal edits from this text to `new` (code, or a module derived from `self.module`;
+        in a view, both are the view's)."""
         if isinstance(new, cst.Module):
             edits = self._edits_from_module(new)
             if edits is not None:
                 return edits
             new = new.code
-        return edits_between(self.text, new)
+        parsed = self._parsed
+        if parsed.view is None:
+            return edits_between(self.text, new)
+        return tuple(Edit(parsed.file_span(s, e), t) for s, e, t in _diff_offsets(parsed.text, new))
 
     def _edits_from_module(self, new: cst.Module) -> tuple[Edit, ...] | None:
         """Diff only the top-level statements that changed (by identity): no whole-module codegen."""
-        old = self.module
+        parsed = self._parsed
+        old = parsed.module
         if (
             new.header is not old.header and list(new.header) != list(old.header)
             or new.footer is not old.footer and list(new.footer) != list(old.footer)
@@ -290,21 +414,27 @@ class FixDocument:
             or not new.body
         ):
             return None
-        offsets = self._parsed.statement_offsets()
+        offsets = parsed.statement_offsets()
         if offsets is None:
             return None
         matcher = difflib.SequenceMatcher(None, [id(s) for s in old.body], [id(s) for s in new.body], autojunk=False)
-        starts = self._parsed.starts
         edits: list[Edit] = []
+        blocks: list[tuple[int, int, int, int]] = []
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 continue
+            if parsed.view is not None and i2 - i1 > 1 and len({parsed.run_at(offsets[i]) for i in range(i1, i2)}) > 1:
+                # statements from separate places of the file: diff them one by one
+                if i2 - i1 != j2 - j1:
+                    return None
+                blocks.extend((i, i + 1, j, j + 1) for i, j in zip(range(i1, i2), range(j1, j2)))
+            else:
+                blocks.append((i1, i2, j1, j2))
+        for i1, i2, j1, j2 in blocks:
             start, end = offsets[i1], offsets[i2]
             new_block = "".join(new.code_for_node(stmt) for stmt in new.body[j1:j2])
-            for s, e, new_text in _diff_offsets(self.text[start:end], new_block):
-                line, col = position_of(starts, start + s)
-                end_line, end_col = position_of(starts, start + e)
-                edits.append(Edit(Span(line, col, end_line, end_col), new_text))
+            for s, e, new_text in _diff_offsets(parsed.text[start:end], new_block):
+                edits.append(Edit(parsed.file_span(start + s, start + e, (start, end)), new_text))
         return tuple(edits)
 
     def fix(self, message: str, applicability: Applicability, new: str | cst.Module) -> Fix | None:
@@ -338,17 +468,15 @@ class FixDocument:
         callable that receives the local expression text of each import (in order) and returns
         the new node, e.g. `lambda stop: add_keyword(call, "stop", f"{stop}(3)")`.
         """
-        from .imports import ensure_import
-
         names: list[str] = []
         probe = self.module
         for mod, name in imports:
-            probe, spelled = ensure_import(probe, mod, name)
+            probe, spelled = self.ensure_import(probe, mod, name)
             names.append(spelled)
         new_node = build(*names) if callable(build) and not isinstance(build, cst.CSTNode) else build
         new_module = self.replace_node(node, new_node)  # type: ignore[arg-type]
         for (mod, name), wanted in zip(imports, names):
-            new_module, spelled = ensure_import(new_module, mod, name)
+            new_module, spelled = self.ensure_import(new_module, mod, name)
             if spelled != wanted:  # the replacement changed what the module binds: give up
                 return None
         return self.fix(message, applicability, new_module)

@@ -164,9 +164,14 @@ def _bound_in_compound(stmt: cst.CSTNode, bound: set[str]) -> None:
     stmt.visit(_Binder(bound))
 
 
-def ensure_import(module: cst.Module, mod: str, name: str | None = None) -> tuple[cst.Module, str]:
-    """Make `mod` (or `mod.name`) usable at module level; returns (new tree, local spelling)."""
+def ensure_import(
+    module: cst.Module, mod: str, name: str | None = None, *, extra_bound: frozenset[str] | set[str] = frozenset()
+) -> tuple[cst.Module, str]:
+    """Make `mod` (or `mod.name`) usable at module level; returns (new tree, local spelling).
+
+    `extra_bound`: module-level names bound outside `module` (a partial view of a file)."""
     scan = _scan(module)
+    scan.bound |= set(extra_bound)
     if name is None:
         if mod in scan.modules:
             return module, scan.modules[mod]

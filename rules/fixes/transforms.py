@@ -470,9 +470,9 @@ def _wrapped_function(doc: "FixDocument", node: cst.CSTNode) -> cst.CSTNode | No
     if isinstance(parent, cst.Call) and parent.func is node and parent.args:
         target = parent.args[0].value
         if isinstance(target, cst.Name):
-            for stmt in doc.module.body:
-                if isinstance(stmt, cst.FunctionDef) and stmt.name.value == target.value:
-                    return stmt.body
+            stmt = doc.top_level_def(target.value)
+            if isinstance(stmt, cst.FunctionDef):
+                return stmt.body
     return None
 
 

@@ -5,7 +5,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from ..context import call_has_arg, keyword
-from ..model import Finding, Fix, Rule, Severity
+from ..model import Finding, Fix, Related, Rule, Severity
 from ..names import Binding
 from ._http import REQUESTS_FUNCTIONS, REQUESTS_SESSION_METHODS, TIMEOUT_POSITIONS
 
@@ -98,12 +98,24 @@ a call that used to wait indefinitely can now raise `Timeout`, which changes beh
             return  # timeout=None is RES002's
         if call_has_arg(call, "timeout", TIMEOUT_POSITIONS.get(name)):
             return
-        if self.ctx.settings.options.http_wrappers and any(
-            name.startswith(w) for w in self.ctx.settings.options.http_wrappers
+        # Cross-module (workspace index): the instance was built in another module.
+        origin = callee.origin if getattr(callee.origin, "indexed", False) else None
+        wrappers = self.ctx.settings.options.http_wrappers
+        if wrappers and any(
+            name.startswith(w) or (origin is not None and origin.qualname.startswith(w)) for w in wrappers
         ):
             return
         shown = name.replace("()", "")
-        self.report(call.func, callee=shown, timeout=self.ctx.settings.options.timeouts.default)
+        finding = self.report(call.func, callee=shown, timeout=self.ctx.settings.options.timeouts.default)
+        if origin is not None:
+            finding.related = (Related(
+                origin.path, origin.span,
+                f"`{origin.qualname}` is a `{origin.ctor}` built here; it has no default timeout",
+            ),)
+        elif self.ctx.workspace is not None:
+            from ..workspace_index import defined_here_uses
+
+            finding.related = defined_here_uses(self.ctx, call, functions_only=True)
 
     @classmethod
     def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:

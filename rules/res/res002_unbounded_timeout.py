@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import ast
 import math
+from typing import TYPE_CHECKING
 
 from ..context import is_none
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._timeouts import (
     AIOHTTP_CLIENT_TIMEOUTS,
@@ -37,6 +38,9 @@ _CONSEQUENCES: dict[str, str] = {
 }
 # aiohttp.ClientTimeout(total, connect, sock_read, sock_connect, ceil_threshold)
 _CLIENT_TIMEOUT_TOTAL, _CLIENT_TIMEOUT_SOCK_READ = 0, 2
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 
 class UnboundedTimeout(Rule):
@@ -212,3 +216,14 @@ long-running child process) now fails with a timeout error.
             consequence=_CONSEQUENCES.get(name, _STALLED),
             replacement=replacement,
         )
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.transforms import keyword_fix, split_keyword, value_fix
+
+        name, value = split_keyword(finding.data["replacement"])  # "timeout=10.0" -> ("timeout", "10")
+        imports = [("aiohttp", "ClientTimeout")] if value.startswith("aiohttp.ClientTimeout(") else []
+        value = "{0}" + value[len("aiohttp.ClientTimeout"):] if imports else value
+        if name is None:
+            return value_fix(finding, doc, value, "unsafe", imports=imports)
+        return keyword_fix(finding, doc, name, value, "unsafe", imports=imports)

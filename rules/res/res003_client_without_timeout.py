@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import ast
 import math
+from typing import TYPE_CHECKING
 
 from ..context import call_has_arg
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._timeouts import CLIENTS, ClientSpec, string_mentions
 
 #: redis-py 8.0 gave clients 5 s socket timeouts by default.
 _REDIS_BOUNDED_SINCE = (8, 0)
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 
 class ClientWithoutTimeout(Rule):
@@ -154,3 +158,12 @@ too short for slow queries or large transfers breaks them.
                 # Unknown text (a variable, env, a call) may carry the timeout: stay silent.
                 return mentioned is None or mentioned
         return False
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.transforms import code_numbers, keyword_fix
+
+        value = code_numbers(finding.data["value"])  # "10.0" / "aiohttp.ClientTimeout(total=10.0)"
+        imports = [("aiohttp", "ClientTimeout")] if value.startswith("aiohttp.ClientTimeout(") else []
+        value = "{0}" + value[len("aiohttp.ClientTimeout"):] if imports else value
+        return keyword_fix(finding, doc, finding.data["kwarg"], value, "unsafe", imports=imports)

@@ -5,11 +5,12 @@ import ast
 from typing import TYPE_CHECKING
 
 from ..context import call_has_arg, keyword
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 
 if TYPE_CHECKING:
     from ..context import FileContext
+    from ..fixes.document import FixDocument
 from ._timeouts import SUBPROCESS_TIMEOUTS
 
 _BODIES = ("body", "orelse", "finalbody")
@@ -158,6 +159,12 @@ changes behaviour for commands that legitimately run longer.
                     if item is stmt and i:
                         return _receiver_events(body[i - 1])
         return []
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.transforms import keyword_fix, number
+
+        return keyword_fix(finding, doc, "timeout", number(doc.options.timeouts.default), "unsafe")
 
 
 def _receiver_events(root: ast.AST) -> list[tuple[tuple[int, int], str, str]]:

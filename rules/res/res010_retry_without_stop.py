@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from ..context import is_none
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._retry import BACKOFF_DECORATORS, TENACITY_POLICY_CALLS, TENACITY_RETRY, has_kwargs, kw, policy_unknown, shown, tenacity_short
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 
 class RetryWithoutStop(Rule):
@@ -122,3 +126,13 @@ last exception) after the last attempt, which callers may not handle.
 
     def _report(self, node: ast.AST, name: str, problem: str) -> None:
         self.report(node, callee=shown(name), problem=problem, attempts=self.ctx.settings.options.retry.attempts)
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.transforms import keyword_fix
+
+        attempts = doc.options.retry.attempts
+        if finding.data["callee"].startswith("backoff."):
+            return keyword_fix(finding, doc, "max_tries", str(attempts), "unsafe")
+        return keyword_fix(finding, doc, "stop", f"{{0}}({attempts})", "unsafe",
+                           f"Add `stop=stop_after_attempt({attempts})`", [("tenacity", "stop_after_attempt")])

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._retry import FIXED, TENACITY_POLICY_CALLS, TENACITY_RETRY, classify_wait, policy_unknown, kw, shown, tenacity_short
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 
 class RetryWithoutBackoff(Rule):
@@ -112,3 +116,11 @@ gives up.
 
     def _report(self, node: ast.AST, name: str, problem: str) -> None:
         self.report(node, callee=shown(name), problem=problem, max_wait=self.ctx.settings.options.retry.max_wait)
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.transforms import keyword_fix, number
+
+        max_wait = number(doc.options.retry.max_wait)
+        return keyword_fix(finding, doc, "wait", f"{{0}}(max={max_wait})", "unsafe",
+                           f"Set `wait=wait_exponential_jitter(max={max_wait})`", [("tenacity", "wait_exponential_jitter")])

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._retry import TENACITY_POLICY_CALLS, TENACITY_RETRY, kw, policy_unknown, shown
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 
 class RetryOnAnyException(Rule):
@@ -96,3 +100,9 @@ are no longer retried and reach the caller at the first attempt.
         if policy_unknown(call, callee.qualname) or kw(call, "retry") is not None:
             return
         self.report(call.func, callee=shown(callee.qualname))
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.transforms import retry_predicate_fix
+
+        return retry_predicate_fix(finding, doc, "unsafe")

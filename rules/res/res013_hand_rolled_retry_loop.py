@@ -133,8 +133,8 @@ class HandRolledRetryLoop(Rule):
     message = "Hand-rolled retry loop around `{callee}` {detail}: clients retrying in lockstep hammer a dependency while it is trying to recover"
     severity = Severity.WARNING
     refs = ("RF2", "C1", "T§5")
-    fix_applicability = "unsafe"
-    fix_title = "Replace the loop with a tenacity-decorated helper"
+    fix_applicability = None
+    fix_title = None
 
     docs = """
 ## What it does
@@ -188,10 +188,11 @@ def fetch_orders(customer_id):
 ```
 
 ## Fix safety
-The fix moves the loop body into a helper decorated with tenacity's `@retry`, keeping the
-number of attempts as `stop_after_attempt(n)` and using `wait_exponential_jitter`. It is
-**unsafe**: the timing between attempts changes and code in the `except` branch (logging,
-counters) is dropped or moved.
+No fix. Rewriting a hand-rolled loop into a tenacity-decorated helper means moving the loop
+body (its local variables, `break`/`return` values and whatever the `except` branch does:
+logging, counters, cleanup) into a new function; that cannot be done safely in general, so
+resilint only reports it. Use the "Retry with tenacity" refactor on the call (or the tenacity
+snippet) and delete the loop by hand.
 
 ## References
 - [tenacity](https://tenacity.readthedocs.io/en/latest/)
@@ -422,10 +423,11 @@ counters) is dropped or moved.
     def _module_constant(self, name: str) -> str:
         """A module-level `NAME = <number>` assigned once is a constant."""
         found: list[ast.expr] = []
-        for stmt in self.ctx.tree.body:
+        # Called from function bodies only: the module-level walk is over, the table is complete.
+        for stmt in self.ctx.module_statements(name):
             if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
                 found.append(stmt.value)
-            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name and stmt.value:
+            elif isinstance(stmt, ast.AnnAssign) and stmt.value:
                 found.append(stmt.value)
         if len(found) == 1 and isinstance(found[0], ast.Constant) and isinstance(found[0].value, (int, float)):
             return FIXED

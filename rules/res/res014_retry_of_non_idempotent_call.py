@@ -25,8 +25,8 @@ class RetryOfNonIdempotentCall(Rule):
     message = "`{callee}` sends a {method} inside a function retried by `{decorator}` without an `Idempotency-Key` header: a retry after a timeout can apply the operation twice"
     severity = Severity.WARNING
     refs = ("P8", "T§5")
-    fix_applicability = "unsafe"
-    fix_title = "Add an `Idempotency-Key` header generated once per logical operation"
+    fix_applicability = None
+    fix_title = None
     callees = _VERB_CALLS | _REQUEST_CALLS
 
     docs = """
@@ -81,10 +81,10 @@ def _send_charge(customer_id, amount, idempotency_key):
 ```
 
 ## Fix safety
-The fix adds an `idempotency_key` parameter to the retried function, sends it as an
-`Idempotency-Key` header, and generates it with `uuid.uuid4()` at the call sites, outside
-the retried body. It is **unsafe**: it changes the function's signature and only helps when
-the server honours the header.
+No fix. The key must be generated once per *logical* operation, outside the retried body —
+that is, by the callers of the retried function (a new parameter), which a local rewrite
+cannot find or change safely; generating it inside the retried function would give every
+attempt a new key and defeat the purpose. Use the idempotency-key POST snippet.
 
 ## References
 - [IETF draft: The Idempotency-Key HTTP Header Field](https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/)
@@ -119,23 +119,15 @@ the server honours the header.
         "    return requests.post(url, data=b'x', timeout=5)\n",
     )
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(ctx)
-        self._retried: dict[int, str] = {}
-
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         if node.decorator_list:
-            decorator = retry_decorator_of(self.ctx, node)
-            if decorator is not None:
-                self._retried[id(node)] = decorator
+            # Resolved where the def is (not in its body): kept as a note on the node.
+            self.ctx.note(node, "res014_retry", retry_decorator_of(self.ctx, node))
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def check_call(self, call: ast.Call, callee: Binding) -> None:
-        fn = self.ctx.function
-        if fn is None or not self._retried:
-            return
-        decorator = self._retried.get(id(fn))
+        decorator = self.ctx.noted(self.ctx.function, "res014_retry")
         if decorator is None:
             return
         name = callee.qualname

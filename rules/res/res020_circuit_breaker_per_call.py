@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._async import BREAKER_CLASSES, BREAKER_DECORATOR_FACTORIES, BREAKER_USE_METHODS
 
@@ -66,6 +67,9 @@ def _decorated_called(fn: ast.AST, pairs: list[tuple[ast.AST, ast.AST]]) -> bool
             return True
     return False
 
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
+
 
 class CircuitBreakerPerCall(Rule):
     code = "RES020"
@@ -118,10 +122,10 @@ def get_rates():
 ```
 
 ## Fix safety
-The fix moves the constructor to a module-level variable (named after the function) and
-uses that variable in the function. It is **unsafe**: the breaker becomes shared state, so
-failures in one call now affect the next ones (that is the point), and arguments that came
-from local variables cannot be hoisted automatically.
+The fix moves the constructor to a module-level variable named after the function
+(`<function>_breaker`) and uses that variable in the function. It is offered only when the
+constructor's arguments use nothing local to the function. It is **unsafe**: the breaker
+becomes shared state, so failures in one call now affect the next ones (that is the point).
 
 ## References
 - [pybreaker: usage](https://github.com/danielfm/pybreaker#usage)
@@ -211,3 +215,9 @@ from local variables cannot be hoisted automatically.
                     and node in owner.decorator_list and _decorated_escapes(owner, pairs):
                 return
         self.report(call.func, callee=shown, function=fn_name)
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.statements import hoist_breaker_fix
+
+        return hoist_breaker_fix(finding, doc)

@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from ..model import Rule, Severity, Span
+from ..model import Finding, Fix, Rule, Severity, Span
 
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 _EMPTY_BUILTINS = frozenset(
     {"builtins.list", "builtins.dict", "builtins.set", "builtins.tuple", "builtins.frozenset", "builtins.str", "builtins.bytes"}
 )
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 
 class SwallowedException(Rule):
@@ -67,11 +71,10 @@ def load_settings(path):
 ```
 
 ## Fix safety
-The fix adds `logger.exception(...)` at the top of the handler (adding `import logging` and a
-module-level `logger = logging.getLogger(__name__)` when missing) and keeps the existing
-body; a variant replaces the body with logging plus a bare `raise`. It is **unsafe**: the
-logging variant changes log output, and the re-raise variant changes control flow for every
-caller.
+The fix replaces the handler's body with `logger.exception("unexpected error in <function>")`
+followed by a bare `raise`, adding `import logging` and a module-level
+`logger = logging.getLogger(__name__)` when the module has no logger. It is **unsafe**: the
+exception now propagates to every caller (control flow changes) and is logged.
 
 ## References
 - [Python tutorial: Handling exceptions](https://docs.python.org/3/tutorial/errors.html#handling-exceptions)
@@ -161,3 +164,9 @@ caller.
             scan_line += 1
             scan_col = 0
         return Span(line, col, end_line, end_col)
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.statements import swallowed_exception_fix
+
+        return swallowed_exception_fix(finding, doc)

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ._logging import is_logger
 
 _METHODS = frozenset({"error", "critical"})
 _SKIP = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ExceptHandler)
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 
 class ErrorLoggedWithoutTraceback(Rule):
@@ -122,3 +126,11 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
             return
         receiver = ast.unparse(func.value)
         self.report(func, callee=f"{receiver}.{func.attr}", receiver=receiver)
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.transforms import callee_rename_fix, keyword_fix
+
+        if finding.data["callee"].endswith(".critical"):  # .exception() would lower the level to ERROR
+            return keyword_fix(finding, doc, "exc_info", "True", "safe", "Add `exc_info=True`")
+        return callee_rename_fix(finding, doc, "exception", "safe", f"Use `{finding.data['receiver']}.exception(...)`")

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._async import PYBREAKER_INSTANCES
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 
 class SyncBreakerOnAsyncFunction(Rule):
@@ -62,11 +66,12 @@ async def get_profile(client: httpx.AsyncClient, user_id):
 ```
 
 ## Fix safety
-The fix replaces the breaker's constructor with `aiobreaker.CircuitBreaker` (same
-`fail_max`; `reset_timeout` becomes `timeout_duration=timedelta(seconds=...)`) and adds the
-import. It is **unsafe**: the breaker now actually opens, listeners and storage backends of
-pybreaker have no one-to-one equivalent, and sync functions sharing the breaker must move
-to `aiobreaker`'s sync call form.
+The fix replaces the breaker's constructor (a module-level `pybreaker.CircuitBreaker(...)`
+with keyword arguments) with `aiobreaker.CircuitBreaker` (same `fail_max`, `exclude`,
+`listeners`, `name`; `reset_timeout=s` becomes `timeout_duration=timedelta(seconds=s)`) and adds
+the imports. It is **unsafe**: the breaker now actually opens, pybreaker's storage backends have
+no one-to-one equivalent, and sync functions sharing the breaker must move to `aiobreaker`'s
+sync call form.
 
 ## References
 - [pybreaker issue #7: async support ("Coroutines are not supported")](https://github.com/danielfm/pybreaker/issues/7)
@@ -92,22 +97,7 @@ to `aiobreaker`'s sync call form.
         "import pybreaker\nbreaker = pybreaker.CircuitBreaker()\nasync def f():\n    return 1\nsafe_f = breaker(f)\n",
     )
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        # Which names each scope binds to a def, and whether that def is async.
-        self._defs: dict[int, dict[str, bool]] = {}
-
-    def _bind_def(self, name: str, is_async: bool) -> None:
-        self._defs.setdefault(id(self.ctx.scopes[-1]), {})[name] = is_async
-
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        self._bind_def(node.name, False)
-
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        self._bind_def(node.name, False)
-
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
-        self._bind_def(node.name, True)
         for dec in node.decorator_list:
             binding = self.ctx.resolve(dec)
             if binding is not None and binding.qualname in PYBREAKER_INSTANCES:
@@ -122,15 +112,14 @@ to `aiobreaker`'s sync call form.
         self.report(call.func, breaker=_shown(call.func), function=arg.id)
 
     def _is_async_def(self, name: str) -> bool:
-        scopes = self.ctx.scopes
-        last = len(scopes) - 1
-        for i in range(last, -1, -1):
-            scope = scopes[i]
-            if scope.kind == "class" and i != last:
-                continue
-            if name in scope.names:
-                return self._defs.get(id(scope), {}).get(name, False)
-        return False
+        # The last def/class statement of the scope the name resolves in (the engine's table).
+        return isinstance(self.ctx.local_def(name), ast.AsyncFunctionDef)
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.statements import async_breaker_fix
+
+        return async_breaker_fix(finding, doc)
 
 
 def _shown(expr: ast.expr) -> str:

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._http import BLOCKING_CALLS
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 
 class BlockingCallInAsync(Rule):
@@ -103,3 +107,11 @@ variables and cancellation behave differently) and other tasks run while it wait
         name = callee.qualname
         assert name is not None
         self.report(call.func, callee=name.replace("()", ""))
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.transforms import await_fix
+
+        if finding.data["callee"] == "time.sleep":
+            return await_fix(finding, doc, "asyncio", "sleep", "unsafe")
+        return await_fix(finding, doc, "asyncio", "to_thread", "unsafe", thread=True)

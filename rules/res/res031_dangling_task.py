@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._async import TASK_SPAWNERS
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 
 class DanglingTask(Rule):
@@ -58,9 +62,10 @@ async def handle(event):
 or run the work inside an `async with asyncio.TaskGroup() as tg:` block.
 
 ## Fix safety
-The fix adds a module-level `set` of background tasks, stores the task in it and removes
-it with `add_done_callback(set.discard)`. It is **unsafe**: the task now lives until it
-finishes instead of possibly being collected early, which changes shutdown behaviour.
+The fix assigns the task to `_task`, adds it to a module-level `_background_tasks: set` (created
+when missing) and removes it with `_task.add_done_callback(_background_tasks.discard)`. It is
+**unsafe**: the task now lives until it finishes instead of possibly being collected early,
+which changes shutdown behaviour.
 
 ## References
 - [asyncio.create_task: "Important: save a reference to the result"](https://docs.python.org/3/library/asyncio-task.html#asyncio.create_task)
@@ -96,3 +101,9 @@ finishes instead of possibly being collected early, which changes shutdown behav
         else:
             shown = name
         self.report(call.func, callee=shown)
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.statements import dangling_task_fix
+
+        return dangling_task_fix(finding, doc)

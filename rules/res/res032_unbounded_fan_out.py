@@ -52,8 +52,8 @@ class UnboundedFanOut(Rule):
     )
     severity = Severity.INFO
     refs = ("P5", "H6")
-    fix_applicability = "unsafe"
-    fix_title = "Limit concurrency with an `asyncio.Semaphore`"
+    fix_applicability = None
+    fix_title = None
     callees = GATHER
 
     docs = """
@@ -93,9 +93,9 @@ async def fetch_all(client, urls, limit=20):
 ```
 
 ## Fix safety
-The fix creates an `asyncio.Semaphore(<limit>)` in the function and wraps each awaitable in a
-small helper that holds it. It is **unsafe**: the work is now spread over time (lower peak
-concurrency, longer total duration), which changes timing for callers.
+No fix. Bounding the fan-out needs a concurrency limit that suits the downstream and a
+rewrite of how the awaitables are built; resilint reports it and offers the
+semaphore-bounded gather snippet instead.
 
 ## References
 - [asyncio.gather](https://docs.python.org/3/library/asyncio-task.html#asyncio.gather)
@@ -176,8 +176,14 @@ concurrency, longer total duration), which changes timing for callers.
         if not isinstance(expr, ast.Name):
             return False
         name = expr.id
-        statements: list[ast.AST] = list(self.ctx.tree.body)
-        for function in self.ctx.functions:
+        functions = self.ctx.functions
+        if functions and all(isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) for f in functions):
+            # In a def's body: the engine's table of top-level statements binding `name` is
+            # complete (and incremental analysis can track the lookup).
+            statements: list[ast.AST] = self.ctx.module_statements(name)
+        else:
+            statements = list(self.ctx.tree.body)
+        for function in functions:
             if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 return False
             if name in _param_names(function):
@@ -335,9 +341,15 @@ concurrency, longer total duration), which changes timing for callers.
             return []
         found: list[ast.AST] = []
         defs = (ast.FunctionDef, ast.AsyncFunctionDef)
-        for stmt in self.ctx.tree.body:
-            if isinstance(stmt, defs) and stmt.name in names:
-                found.append(stmt)
+        if any(isinstance(f, defs) for f in self.ctx.functions):
+            # In a def's body the module-level walk is over: the engine's table of top-level
+            # statements per name is complete (and incremental analysis can track the lookup).
+            for name in names:
+                found.extend(s for s in self.ctx.module_statements(name) if isinstance(s, defs))
+        else:  # a module-level lambda: later top-level defs count too
+            for stmt in self.ctx.tree.body:
+                if isinstance(stmt, defs) and stmt.name in names:
+                    found.append(stmt)
         if methods:
             cls_scope = self.ctx.enclosing_class_scope()
             cls = cls_scope.node if cls_scope is not None else None

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from ..context import keyword
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._async import QUEUES
 
@@ -23,6 +24,9 @@ def _unbounded_value(expr: ast.expr) -> bool:
 
 def _problem(expr: ast.expr) -> str:
     return f"has `maxsize={ast.unparse(expr)}`, which means no limit"
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 
 class UnboundedQueue(Rule):
@@ -128,3 +132,9 @@ behaviour under load (that is the point, but callers may need to handle it).
     def _maxsize_default(self) -> int:
         value = getattr(self.ctx.settings.options, "queue_maxsize", None)
         return value if isinstance(value, int) and value > 0 else 1000
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.transforms import parameter_fix
+
+        return parameter_fix(finding, doc, "maxsize", 0, str(finding.data["maxsize"]), "unsafe")

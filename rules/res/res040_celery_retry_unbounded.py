@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from ..context import is_none
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._retry import CELERY_TASK_DECORATORS, has_kwargs, is_true, kw, self_retry_calls, shown
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 
 class CeleryRetryUnbounded(Rule):
@@ -60,9 +64,10 @@ def sync_customer(customer_id):
 ```
 
 ## Fix safety
-The fix adds `retry_backoff=True, retry_jitter=True` and replaces `max_retries=None` by
-`max_retries=5` (for `self.retry()` it adds `retry_backoff=True` to the task decorator). It
-is **unsafe**: tasks now give up after the last attempt and later retries are spaced out.
+The fix sets `retry_backoff=True, retry_jitter=True` on the task decorator and `max_retries=5`
+when it is missing or `None`; for `self.retry()` without `countdown` it does the same on the
+task decorator (`max_retries=None` passed to `self.retry()` becomes `5`). It is **unsafe**:
+tasks now give up after the last attempt and later retries are spaced out.
 
 ## References
 - [Celery: Automatic retry for known exceptions](https://docs.celeryq.dev/en/stable/userguide/tasks.html#automatic-retry-for-known-exceptions)
@@ -129,3 +134,9 @@ is **unsafe**: tasks now give up after the last attempt and later retries are sp
         if kw(node, "countdown") is None and kw(node, "eta") is None:
             self.report(func, subject=f"`{me}.retry()`", problem="has no `countdown` or `eta` and the task has no `retry_backoff`",
                         consequence="after the same fixed delay")
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.statements import celery_retry_fix
+
+        return celery_retry_fix(finding, doc)

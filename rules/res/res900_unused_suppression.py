@@ -1,7 +1,12 @@
 """RES900 unused-suppression (emitted by the suppression pass, not by a visitor)."""
 from __future__ import annotations
 
-from ..model import UNUSED_SUPPRESSION, Rule, Severity
+from typing import TYPE_CHECKING
+
+from ..model import UNUSED_SUPPRESSION, Finding, Fix, Rule, Severity
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 
 class UnusedSuppression(Rule):
@@ -27,6 +32,7 @@ every tool and is never reported.
 ## Example
 ```python
 import requests
+from typing import TYPE_CHECKING
 
 requests.get(url, timeout=5)  # resilint: ignore[RES001]
 ```
@@ -55,3 +61,9 @@ Removing the comment (or only the unused codes in it) is **safe**: it changes no
         "x = 1  # resilint: ignore\n",
         "x = 1  # noqa: RES001\n",
     )
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.statements import unused_suppression_fix
+
+        return unused_suppression_fix(finding, doc)
