@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._migrations import (
     ALEMBIC_OP,
@@ -15,6 +16,9 @@ from ._migrations import (
     is_literal,
     migration,
 )
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 RUN_PYTHON = django_names("RunPython", "special")
 RUN_SQL = django_names("RunSQL", "special")
@@ -155,6 +159,20 @@ nothing that needs undoing. Writing the real reverse is preferred. Alembic downg
         "from django.db import migrations\nfrom django.db.migrations.operations import RunSQL\n"
         "class Migration(migrations.Migration):\n    operations = [RunSQL(['ALTER TABLE a DROP COLUMN b'], None)]\n",
     )
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.transforms import keyword_fix, value_fix
+
+        kwarg, op = finding.data.get("keyword"), finding.data.get("operation")
+        if kwarg is None or op is None:
+            return None  # Alembic: the downgrade has to be written by hand
+        value = "{0}.%s.noop" % op
+        title = f"Add `{kwarg}=migrations.{op}.noop` (only if nothing needs undoing)"
+        imports = [("django.db", "migrations")]
+        if doc.call_at(finding.span) is not None:
+            return keyword_fix(finding, doc, kwarg, value, "unsafe", title, imports)
+        return value_fix(finding, doc, value, "unsafe", title, imports)  # `reverse_code=None` / positional None
 
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)

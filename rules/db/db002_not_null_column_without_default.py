@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._migrations import (
     ALEMBIC,
@@ -16,6 +17,9 @@ from ._migrations import (
     is_literal,
     migration,
 )
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 ALEMBIC_ADD_COLUMN = "alembic.op.add_column"
 BATCH_ADD_COLUMN = BATCH + "add_column"
@@ -156,6 +160,29 @@ and the code must then cope with `NULL` until a later migration backfills and en
         "class Migration(migrations.Migration):\n    operations = [Add(model_name='user', name='age', "
         "field=models.IntegerField(blank=True))]\n",
     )
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        import libcst as cst
+
+        from ..fixes.transforms import keyword_arg, set_keyword, value_fix
+
+        if finding.data.get("default") == "server_default":  # Alembic: the `nullable=False` keyword
+            return value_fix(finding, doc, "True", "unsafe", "Add the column with `nullable=True` (backfill, then enforce)")
+        call = doc.call_at(finding.span)  # Django `migrations.AddField(...)`
+        if call is None:
+            return None
+        field = keyword_arg(call, "field")
+        if field is None:
+            positional = [a for a in call.args if a.keyword is None]
+            if len(positional) < 3 or any(a.star for a in positional[:3]):
+                return None
+            field = positional[2]
+        field_call = field.value
+        if not isinstance(field_call, cst.Call):
+            return None
+        return doc.replace(field_call, set_keyword(field_call, "null", "True"),
+                           "Add the field with `null=True` (backfill, then enforce)", "unsafe")
 
     def check_call(self, call: ast.Call, callee: Binding) -> None:
         kind = migration(self.ctx).kind

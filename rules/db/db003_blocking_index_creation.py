@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._migrations import (
     ALEMBIC,
@@ -16,6 +17,9 @@ from ._migrations import (
     literal_str,
     migration,
 )
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 CREATE_INDEX = "alembic.op.create_index"
 BATCH_CREATE_INDEX = BATCH + "create_index"
@@ -94,11 +98,12 @@ def downgrade():
 For Django, use `AddIndexConcurrently` in a migration with `atomic = False`.
 
 ## Fix safety
-The fix adds `postgresql_concurrently=True` (Django: replaces `AddIndex` with
-`AddIndexConcurrently`). It is **unsafe**: `CREATE INDEX CONCURRENTLY` cannot run inside a
-transaction, so the call must also move into `op.get_context().autocommit_block()` (Django:
-`atomic = False` on the migration), and a failed concurrent build leaves an `INVALID` index
-that has to be dropped by hand.
+For Alembic, the fix sets `postgresql_concurrently=True`. It is **unsafe**: `CREATE INDEX
+CONCURRENTLY` cannot run inside a transaction, so the call must also move into
+`with op.get_context().autocommit_block():`, and a failed concurrent build leaves an `INVALID`
+index that has to be dropped by hand. Django `AddIndex` has no automatic fix: replace it with
+`django.contrib.postgres.operations.AddIndexConcurrently` and set `atomic = False` on the
+migration.
 
 ## References
 - [PostgreSQL: Building indexes concurrently](https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY)
@@ -142,6 +147,15 @@ that has to be dropped by hand.
         "from django.db import migrations as m, models\nfrom django.db.migrations.operations import AddIndex\n"
         "class Migration(m.Migration):\n    operations = [AddIndex('order', models.Index(fields=['x'], name='x_idx'))]\n",
     )
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.transforms import keyword_fix
+
+        if finding.data.get("callee", "").startswith("migrations."):
+            return None  # Django: AddIndexConcurrently needs its import and `atomic = False`
+        return keyword_fix(finding, doc, "postgresql_concurrently", "True", "unsafe",
+                           "Add `postgresql_concurrently=True` (run it in an autocommit block)")
 
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from ..context import call_has_arg
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._apis import LITELLM_CALLS, LLM_CLIENTS, LLM_TIMEOUT_KWARGS
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 #: litellm.completion(model, messages, timeout, ...): `timeout` is the third positional parameter.
 _LITELLM_TIMEOUT_POSITION = 2
@@ -102,6 +106,13 @@ used to finish within ten minutes can now fail with a timeout error.
         "from litellm import acompletion\nasync def ask(messages):\n    return await acompletion(model='gpt-4o', messages=messages)\n",
     )
 
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.transforms import keyword_fix, number
+
+        timeout = number(doc.options.timeouts.llm)
+        return keyword_fix(finding, doc, "timeout", timeout, "unsafe", cls.fix_title.format(timeout=timeout))
+
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
         self._litellm_pending: list[tuple[ast.Call, str]] = []
@@ -138,4 +149,9 @@ used to finish within ten minutes can now fail with a timeout error.
     def _report(self, call: ast.Call, name: str, verb: str, consequence: str) -> None:
         timeout = self.ctx.settings.options.timeouts.llm
         shown = int(timeout) if float(timeout).is_integer() else timeout
-        self.report(call.func, callee=name.replace("()", ""), verb=verb, consequence=consequence, timeout=shown)
+        finding = self.report(call.func, callee=name.replace("()", ""), verb=verb, consequence=consequence,
+                              timeout=shown)
+        if self.ctx.workspace is not None:  # cross-module: where this client is used elsewhere
+            from ..workspace_index import defined_here_uses
+
+            finding.related = defined_here_uses(self.ctx, call)

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._apis import LITELLM_CALLS, TOKEN_CAP_KWARGS, TOKEN_CAPPED_CALLS, normalize
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 #: litellm.completion(model, messages, timeout, temperature, top_p, n, stream, stream_options, stop,
 #: max_completion_tokens, max_tokens, ...): the first cap's positional index.
@@ -102,6 +106,14 @@ their hidden reasoning against it.
         "import openai\nopenai.chat.completions.create(model='m', messages=[])\n",
         "from litellm import completion as complete\ncomplete(model='m', messages=[])\n",
     )
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.transforms import keyword_fix
+
+        kwarg = finding.data.get("kwarg") or "max_tokens"  # `max_output_tokens` for the Responses API
+        value = str(doc.options.llm_max_tokens)
+        return keyword_fix(finding, doc, kwarg, value, "unsafe", cls.fix_title.format(kwarg=kwarg, max_tokens=value))
 
     def check_call(self, call: ast.Call, callee: Binding) -> None:
         name = callee.qualname

@@ -30,8 +30,6 @@ class PromptInjectionSurface(Rule):
     refs = ("P12", "C7")
     owasp = ("LLM01",)
     cwe = ("CWE-74",)
-    fix_applicability = "unsafe"
-    fix_title = "Move the dynamic part into a separate `user` message wrapped in delimiters"
     callees = frozenset({*MESSAGE_CLASSES, *CALL_PROMPT_CALLEES})
 
     docs = """
@@ -83,9 +81,9 @@ def answer(client, user_name, question):
 ```
 
 ## Fix safety
-The fix moves the interpolated value out of the system prompt into a separate `user` message
-wrapped in delimiter tags. It is **unsafe**: the prompt the model sees changes, and so may
-its behaviour.
+There is no automatic fix: moving text out of the system prompt changes what the model sees.
+Keep the system prompt constant and pass the dynamic value in a separate `user` message,
+wrapped in delimiters (`<document>…</document>`) and described as data, not instructions.
 
 ## References
 - [OWASP Top 10 for LLM Applications: LLM01 Prompt Injection](https://genai.owasp.org/llmrisk/llm01-prompt-injection/)

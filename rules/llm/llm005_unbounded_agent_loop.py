@@ -33,8 +33,6 @@ class UnboundedAgentLoop(Rule):
     refs = ("C5", "P16")
     owasp = ("LLM10",)
     cwe = ("CWE-834",)
-    fix_applicability = "unsafe"
-    fix_title = "Bound the loop to {max_steps} steps"
     callees = _AGENT_EXECUTORS
 
     docs = """
@@ -86,9 +84,9 @@ def run_agent(client, messages, tools):
 ```
 
 ## Fix safety
-The fix rewrites the loop header as `for _ in range(<agent-max-steps>):` (10 unless
-configured) with an `else:` that raises, or sets `max_iterations=<agent-max-steps>` on
-`AgentExecutor`. It is **unsafe**: tasks that legitimately needed more steps now fail.
+There is no automatic fix: the loop's exit and what to do when the budget runs out are
+application decisions. Bound it by hand: `for _ in range(max_steps): ...` with an `else:` that
+raises, a deadline check, or `AgentExecutor(max_iterations=...)`.
 
 ## References
 - [OWASP Top 10 for LLM Applications: LLM10 Unbounded Consumption](https://genai.owasp.org/llmrisk/llm102025-unbounded-consumption/)

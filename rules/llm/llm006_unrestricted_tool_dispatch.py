@@ -27,8 +27,6 @@ class UnrestrictedToolDispatch(Rule):
     refs = ("P17", "C7")
     owasp = ("LLM06", "LLM08")
     cwe = ("CWE-470",)
-    fix_applicability = "unsafe"
-    fix_title = "Replace with an allow-list dict lookup"
     callees = frozenset({"builtins.eval"})
 
     docs = """
@@ -77,8 +75,9 @@ class Agent:
 ```
 
 ## Fix safety
-The fix replaces the reflective lookup with a lookup in a dict of the allowed tools that you
-fill in. It is **unsafe**: tools not listed in the dict stop working.
+There is no automatic fix: only you know which tools the model may call. Dispatch through an
+explicit dict (`TOOLS = {"search": search, "lookup": lookup}`; `fn = TOOLS.get(name)`, refusing
+unknown names) instead of `getattr`/`globals()`.
 
 ## References
 - [OWASP Top 10 for LLM Applications: LLM06 Excessive Agency](https://genai.owasp.org/llmrisk/llm062025-excessive-agency/)

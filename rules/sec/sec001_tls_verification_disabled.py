@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from ..context import keyword
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ..res._http import HTTPX_FUNCTIONS, REQUESTS_FUNCTIONS, REQUESTS_SESSIONS
 from ._apis import AIOHTTP_FUNCTIONS, AIOHTTP_METHODS, HTTPX_CLIENT_INSTANCES, HTTPX_CLIENT_METHODS, REQUESTS_SESSION_CALLS
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 _VERIFY_CALLS = frozenset({
     *REQUESTS_FUNCTIONS, *REQUESTS_SESSION_CALLS, *HTTPX_FUNCTIONS, *HTTPX_CLIENT_METHODS,
@@ -74,9 +78,12 @@ def fetch_invoice(invoice_id):
 ```
 
 ## Fix safety
-The fix removes `verify=False` / `ssl=False` so that the library's default (verification on)
-applies. It is **unsafe**: calls to hosts with self-signed or internal certificates start
-failing until the right CA bundle is configured (`verify="/path/ca.pem"`).
+The fix removes `verify=False` / `ssl=False` / `verify_ssl=False` so that the library's
+default (verification on) applies. It is **unsafe**: calls to hosts with self-signed or
+internal certificates start failing until the right CA bundle is configured
+(`verify="/path/ca.pem"`). `session.verify = False`, `check_hostname = False`, `CERT_NONE` and
+`ssl._create_unverified_context()` have no automatic fix: use a default context
+(`ssl.create_default_context(cafile=...)`).
 
 ## References
 - [requests: SSL Cert Verification](https://requests.readthedocs.io/en/latest/user/advanced/#ssl-cert-verification)
@@ -111,6 +118,23 @@ failing until the right CA bundle is configured (`verify="/path/ca.pem"`).
         "import ssl\nctx = ssl.create_default_context()\nctx.check_hostname = False\nctx.verify_mode = ssl.CERT_NONE\n",
         "from ssl import CERT_NONE\nimport urllib3\nurllib3.PoolManager(cert_reqs=CERT_NONE)\n",
     )
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        import libcst as cst
+
+        from ..fixes.transforms import remove_keyword
+
+        arg = doc.node_at(finding.span, cst.Arg)
+        if arg is None or arg.keyword is None or arg.keyword.value not in ("verify", "ssl", "verify_ssl"):
+            return None  # `s.verify = False`, `check_hostname`, `CERT_NONE`: no fix
+        if not (isinstance(arg.value, cst.Name) and arg.value.value == "False"):
+            return None
+        call = doc.parent(arg)
+        if not isinstance(call, cst.Call):
+            return None
+        name = arg.keyword.value
+        return doc.replace(call, remove_keyword(call, name), f"Remove `{name}=False`", "unsafe")
 
     def check_call(self, call: ast.Call, callee: Binding) -> None:
         name = callee.qualname

@@ -34,8 +34,6 @@ class ShellInjection(Rule):
     refs = ("H10",)
     owasp = ("A03",)
     cwe = ("CWE-78",)
-    fix_applicability = "unsafe"
-    fix_title = "Pass an argument list and drop `shell=True`"
     callees = frozenset({*_SHELL_KW, *_ALWAYS_SHELL})
 
     docs = """
@@ -70,9 +68,10 @@ def thumbnail(path):
 ```
 
 ## Fix safety
-When the command is an f-string whose literal parts split cleanly on spaces, the fix builds
-the argument list and removes `shell=True`. It is **unsafe**: pipes, globbing, `~` and
-environment-variable expansion stop working. Other shapes have no automatic fix.
+There is no automatic fix: splitting a shell string into an argument list changes how pipes,
+globbing, `~` and variables behave. Build the list yourself and drop `shell=True`:
+`subprocess.run(["git", "log", "-n", str(n), branch], check=True, timeout=30)`; when a shell is
+really needed, quote each value with `shlex.quote`.
 
 ## References
 - [subprocess: security considerations](https://docs.python.org/3/library/subprocess.html#security-considerations)

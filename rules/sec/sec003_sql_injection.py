@@ -40,8 +40,6 @@ class SqlInjection(Rule):
     refs = ("H10", "P7")
     owasp = ("A03",)
     cwe = ("CWE-89",)
-    fix_applicability = "unsafe"
-    fix_title = "Use a parameterised query"
     callees = _SQL_FUNCTIONS
 
     docs = """
@@ -77,10 +75,10 @@ def find_user(cursor, email):
 ```
 
 ## Fix safety
-For an f-string query passed to sqlite3, psycopg or SQLAlchemy `text()`, the fix replaces each
-interpolation with the driver's placeholder and passes the values as parameters. It is
-**unsafe**: interpolated identifiers (table or column names) cannot be parameters and need
-`psycopg.sql` composition by hand, and the placeholder style depends on the driver.
+There is no automatic fix: the placeholder style depends on the driver, and interpolated
+identifiers (table or column names) cannot be parameters. Pass values as parameters
+(`cur.execute("SELECT * FROM users WHERE id = %s", (user_id,))`, `?` for sqlite3,
+`text("... :id").bindparams(id=...)` for SQLAlchemy) and compose identifiers with `psycopg.sql`.
 
 ## References
 - [sqlite3: placeholders](https://docs.python.org/3/library/sqlite3.html#sqlite3-placeholders)

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from ..context import keyword
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 #: Always unsafe: loading runs code chosen by whoever wrote the bytes.
 _ALWAYS = frozenset({
@@ -26,6 +30,11 @@ _UNSAFE_LOADERS = frozenset({
 })
 _NUMPY = frozenset({"numpy.load"})
 _TORCH = frozenset({"torch.load"})
+#: What the fix calls instead (the loader argument is dropped).
+_YAML_SAFE = {
+    "yaml.load": "safe_load", "yaml.full_load": "safe_load", "yaml.unsafe_load": "safe_load",
+    "yaml.load_all": "safe_load_all", "yaml.full_load_all": "safe_load_all", "yaml.unsafe_load_all": "safe_load_all",
+}
 
 
 class UnsafeDeserialization(Rule):
@@ -76,10 +85,12 @@ def load_pipeline(path):
 ```
 
 ## Fix safety
-The fix rewrites `yaml.load(...)`/`full_load` to `yaml.safe_load(...)` and adds
-`weights_only=True` to `torch.load`. It is **unsafe**: documents that use Python-specific
-YAML tags and checkpoints that pickle arbitrary objects stop loading. Pickle-family calls
-have no automatic fix: switch to JSON, `safetensors` or a signed format.
+The fix rewrites `yaml.load(...)` / `full_load` / `unsafe_load` (and the `_all` variants) to
+`yaml.safe_load(...)` / `yaml.safe_load_all(...)`, dropping the `Loader` argument, and sets
+`weights_only=True` on `torch.load`. It is **unsafe**: documents that use Python-specific YAML
+tags and checkpoints that pickle arbitrary objects stop loading. Pickle-family calls,
+`numpy.load(..., allow_pickle=True)` and `pandas.read_pickle` have no automatic fix: switch to
+JSON, `safetensors` or a signed format.
 
 ## References
 - [pickle: security warning](https://docs.python.org/3/library/pickle.html)
@@ -110,6 +121,42 @@ have no automatic fix: switch to JSON, `safetensors` or a signed format.
         "import torch\ntorch.load('m.pt', weights_only=False)\n",
         "import pandas as pd\npd.read_pickle('frame.pkl')\n",
     )
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        import libcst as cst
+
+        from ..fixes.transforms import keyword_fix, remove_element, remove_keyword, replace_code
+
+        callee = finding.data.get("callee", "")
+        if callee in _TORCH:
+            return keyword_fix(finding, doc, "weights_only", "True", "unsafe", "Add `weights_only=True`")
+        safe = _YAML_SAFE.get(callee)
+        if safe is None:
+            return None  # pickle family, numpy: no automatic fix
+        call = doc.call_at(finding.span)
+        if call is None:  # the span is the `Loader=...` keyword or the positional loader
+            node = doc.node_at(finding.span, cst.Arg)
+            if node is None:
+                value = doc.node_at(finding.span, cst.BaseExpression)
+                node = doc.parent(value) if value is not None else None
+            parent = doc.parent(node) if isinstance(node, cst.Arg) else None
+            if not isinstance(parent, cst.Call):
+                return None
+            call = parent
+        target = call
+
+        def rewrite(c: cst.Call, spelled: str) -> cst.Call:
+            if any(a.keyword is not None and a.keyword.value == "Loader" for a in c.args):
+                c = remove_keyword(c, "Loader")
+            else:
+                positional = [a for a in c.args if a.keyword is None]
+                if len(positional) > 1:
+                    c = c.with_changes(args=remove_element(c.args, list(c.args).index(positional[1]))[0])
+            return c.with_changes(func=replace_code(c.func, spelled))
+
+        return doc.replace(target, lambda spelled: rewrite(target, spelled), f"Use `yaml.{safe}`", "unsafe",
+                           [("yaml", safe)])
 
     def check_call(self, call: ast.Call, callee: Binding) -> None:
         name = callee.qualname

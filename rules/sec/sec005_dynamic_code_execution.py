@@ -22,8 +22,6 @@ class DynamicCodeExecution(Rule):
     refs = ("H10",)
     owasp = ("A03",)
     cwe = ("CWE-95",)
-    fix_applicability = "unsafe"
-    fix_title = "Replace `eval` with `ast.literal_eval`"
     callees = _CALLEES
 
     docs = """
@@ -53,9 +51,9 @@ def parse_filter(raw):
 ```
 
 ## Fix safety
-The fix replaces `eval(x)` with `ast.literal_eval(x)` (adding `import ast`). It is **unsafe**:
-it is only right when the string is data (literals, containers); expressions with names,
-calls or operators raise `ValueError` afterwards. `exec` and `compile` have no fix.
+There is no automatic fix: `ast.literal_eval` is only right when the string is data. Parse data
+with `ast.literal_eval` or `json.loads`; replace `eval`/`exec` of expressions with an explicit
+dispatch (a dict of allowed operations).
 
 ## References
 - [ast.literal_eval](https://docs.python.org/3/library/ast.html#ast.literal_eval)

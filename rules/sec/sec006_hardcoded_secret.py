@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import TYPE_CHECKING
 
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ._names import words
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 _SECRET_LAST_WORDS = frozenset({"password", "passwd", "pwd", "secret", "token", "credentials", "apikey", "passphrase"})
 #: `<word>_key` fires only with one of these first words (a plain `key`/`cache_key` does not).
@@ -140,9 +144,11 @@ DATABASE_PASSWORD = os.environ["DATABASE_PASSWORD"]
 ```
 
 ## Fix safety
-The fix replaces the literal with `os.environ["<NAME>"]` (the upper-cased name, adding
-`import os`). It is **unsafe**: the program now fails with `KeyError` until the variable is
-set, and the leaked value must still be rotated.
+The fix replaces the literal with `os.environ["<NAME>"]` (the name it is assigned or passed
+to, upper-cased: `apiKey` → `API_KEY`; adding `import os`). It is **unsafe**: the program now
+fails with `KeyError` until the variable is set (at import time for module constants and
+default arguments), and the leaked value must still be rotated. A key embedded in prose
+(`"use ghp_… for CI"`) has no automatic fix.
 
 ## References
 - [CWE-798: Use of Hard-coded Credentials](https://cwe.mitre.org/data/definitions/798.html)
@@ -175,6 +181,27 @@ set, and the leaked value must still be rotated.
         "def connect(user, password='hunter2hunter2'):\n    ...\n",
         "token: str = 'ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789'\n",
     )
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        import libcst as cst
+
+        from ..fixes.transforms import replace_code
+
+        node = doc.node_at(finding.span, (cst.SimpleString, cst.ConcatenatedString))
+        if node is None:
+            return None
+        value = node.evaluated_value
+        if not isinstance(value, str) or (" " in value.strip() and not value.lstrip().startswith("-----BEGIN")):
+            return None  # a token inside prose ("use ghp_… for CI"): the text around it would be lost
+        name = _name_for_fix(finding.data.get("what", ""), doc, node)
+        env = "_".join(w.upper() for w in words(name)) if name else ""
+        if not re.fullmatch(r"[A-Z][A-Z0-9_]*", env):
+            return None
+        return doc.replace(
+            node, lambda os_: replace_code(node, f'{os_}.environ["{env}"]'),
+            f'Read the value from `os.environ["{env}"]`', "unsafe", [("os", None)],
+        )
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -245,3 +272,30 @@ set, and the leaked value must still be rotated.
             return
         self._done.add(id(node))
         self.report(node, what=what[0].upper() + what[1:])
+
+
+def _name_for_fix(what: str, doc: "FixDocument", node: object) -> str | None:
+    """The name the secret is bound to: from the finding (`The value of `name``), else from
+    where the literal sits (keyword, single assignment target, string dict key)."""
+    import libcst as cst
+
+    m = re.fullmatch(r"The value of `(.+)`", what)
+    if m:
+        return m.group(1)
+    parent = doc.parent(node)  # type: ignore[arg-type]
+    if isinstance(parent, cst.Arg) and parent.keyword is not None:
+        return parent.keyword.value
+    if isinstance(parent, cst.DictElement) and isinstance(parent.key, cst.SimpleString):
+        key = parent.key.evaluated_value
+        return key if isinstance(key, str) and _KEY_NAME.match(key) else None
+    if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+        target = parent.targets[0].target
+    elif isinstance(parent, cst.AnnAssign):
+        target = parent.target
+    else:
+        return None
+    if isinstance(target, cst.Name):
+        return target.value
+    if isinstance(target, cst.Attribute):
+        return target.attr.value
+    return None

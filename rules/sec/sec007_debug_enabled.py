@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 from pathlib import PurePath
 
 from ..context import keyword
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 #: qualname -> keywords that switch the debugger on
 _DEBUG_KWARGS: dict[str, tuple[str, ...]] = {
@@ -71,8 +75,8 @@ if __name__ == "__main__":
 
 ## Fix safety
 The fix replaces the literal `True` with `os.environ.get("<NAME>", "") == "1"` (`DEBUG` for
-Django, `FLASK_DEBUG` for Flask/Werkzeug, `APP_DEBUG` otherwise) and adds `import os`. It
-is **unsafe**: local development loses the debugger until the variable is set.
+Django, `FLASK_DEBUG` for Flask/Werkzeug, `APP_DEBUG` for FastAPI/Starlette) and adds
+`import os`. It is **unsafe**: local development loses the debugger until the variable is set.
 
 ## References
 - [Flask: debug mode](https://flask.palletsprojects.com/en/latest/debugging/)
@@ -96,6 +100,35 @@ is **unsafe**: local development loses the debugger until the variable is set.
         "from werkzeug.serving import run_simple\nrun_simple('localhost', 5000, app, use_debugger=True)\n",
         "import os\nSECRET_KEY = os.environ['K']\nINSTALLED_APPS = ['django.contrib.admin']\nDEBUG = True\n",
     )
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        import libcst as cst
+
+        from ..fixes.transforms import replace_code
+
+        what = finding.data.get("what", "")
+        if "Django" in what:
+            env = "DEBUG"
+        elif "flask" in what or "werkzeug" in what:
+            env = "FLASK_DEBUG"
+        else:
+            env = "APP_DEBUG"
+        arg = doc.node_at(finding.span, cst.Arg)
+        if arg is not None:
+            node = arg.value
+        else:
+            assign = doc.node_at(finding.span, cst.Assign)
+            if assign is None:
+                return None
+            node = assign.value
+        if not (isinstance(node, cst.Name) and node.value == "True"):
+            return None
+        code = '{0}.environ.get("%s", "") == "1"' % env
+        return doc.replace(
+            node, lambda os_: replace_code(node, code.format(os_)),
+            f'Read the debug flag from `os.environ["{env}"]`', "unsafe", [("os", None)],
+        )
 
     def check_call(self, call: ast.Call, callee: Binding) -> None:
         name = callee.qualname

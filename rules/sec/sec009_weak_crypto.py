@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from ..context import keyword
 from ..flow import constant_string
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._names import words
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 _WEAK_HASHES = frozenset({"hashlib.md5", "hashlib.sha1", "_hashlib.openssl_md5", "_hashlib.openssl_sha1"})
 _HASH_NEW = frozenset({"hashlib.new"})
@@ -17,6 +21,8 @@ _RANDOM_FUNCS = ("choice", "choices", "sample", "randint", "randrange", "random"
 _RANDOM = frozenset(
     [f"random.{f}" for f in _RANDOM_FUNCS] + [f"random.Random().{f}" for f in _RANDOM_FUNCS]
 )
+#: `random` functions with a direct `secrets` equivalent (randrange/randbytes: one positional argument).
+_SECRETS = {"choice": "choice", "getrandbits": "randbits", "randrange": "randbelow", "randbytes": "token_bytes"}
 #: Words that make a name a secret (RULES.md decision).
 SECRET_WORDS = frozenset({"token", "password", "passwd", "secret", "nonce", "key", "salt", "otp", "session", "csrf"})
 #: Expression nodes a random value flows through on its way to a name.
@@ -80,10 +86,13 @@ def fingerprint(data):
 ```
 
 ## Fix safety
-The fix rewrites `random.choice`/`choices`/`randint`/`randrange`/`getrandbits` to the
-`secrets` equivalents, or adds `usedforsecurity=False` to a hash that is not used for security.
+The fix adds `usedforsecurity=False` to a weak hash, or rewrites a `random` call that has a
+direct `secrets` equivalent: `choice` → `secrets.choice`, `getrandbits` → `secrets.randbits`,
+one-argument `randrange(n)` → `secrets.randbelow(n)`, `randbytes(n)` → `secrets.token_bytes(n)`.
 It is **unsafe**: only the author knows whether the hash protects anything, and `secrets` has
-no `seed()`, so tests relying on a seeded sequence change.
+no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, `randint`,
+`random()`, `uniform`, `shuffle` and `random.Random()` instances have no automatic fix: use
+`secrets.token_urlsafe()` / `secrets.token_hex()` or `secrets.SystemRandom()`.
 
 ## References
 - [secrets: generate secure random numbers](https://docs.python.org/3/library/secrets.html)
@@ -112,6 +121,28 @@ no `seed()`, so tests relying on a seeded sequence change.
         "import random\nclass A:\n    def __init__(self):\n        self.csrf_secret = str(random.random())\n",
         "import random\nrng = random.Random()\npayload = {'nonce': rng.randint(0, 2**32)}\n",
     )
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.transforms import call_fix, keyword_fix, replace_code
+
+        callee = finding.data.get("callee", "")
+        if not callee.startswith("random."):
+            return keyword_fix(finding, doc, "usedforsecurity", "False", "unsafe", "Add `usedforsecurity=False`")
+        call = doc.call_at(finding.span)
+        if call is None:
+            return None
+        fn = callee[len("random."):]  # `Random.randint` for a `random.Random()` instance: no fix
+        one_positional = len(call.args) == 1 and call.args[0].keyword is None and not call.args[0].star
+        target = _SECRETS.get(fn)
+        if fn in ("randrange", "randbytes") and not one_positional:
+            target = None  # randrange(a, b[, step]) has no direct `secrets` equivalent
+        if target is None:
+            return None
+        return call_fix(
+            finding, doc, lambda c, secrets: c.with_changes(func=replace_code(c.func, f"{secrets}.{target}")),
+            f"Use `secrets.{target}`", "unsafe", [("secrets", None)],
+        )
 
     def check_call(self, call: ast.Call, callee: Binding) -> None:
         name = callee.qualname

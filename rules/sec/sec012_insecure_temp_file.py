@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 
 class InsecureTempFile(Rule):
@@ -58,10 +62,11 @@ def export(rows):
 ```
 
 ## Fix safety
-The fix replaces `tempfile.mktemp(...)` with `tempfile.mkstemp(...)[1]`, keeping the
-arguments. It is **unsafe**: `mkstemp` creates the file and returns an open descriptor (closed
-here only when garbage-collected), and code that expected the file not to exist yet (for
-example `os.mkfifo(path)`) now fails.
+The fix replaces `tempfile.mktemp(...)` with `tempfile.mkstemp(...)`, keeping the arguments.
+It is **unsafe**: the return type differs. `mkstemp` creates the file and returns a tuple
+`(fd, path)` instead of a path, so the caller must be updated by hand
+(`fd, path = tempfile.mkstemp(...)`, then `os.close(fd)` or `os.fdopen(fd, "w")`), and code
+that expected the file not to exist yet (for example `os.mkfifo(path)`) fails.
 
 ## References
 - [tempfile.mktemp](https://docs.python.org/3/library/tempfile.html#tempfile.mktemp)
@@ -82,6 +87,15 @@ example `os.mkfifo(path)`) now fails.
         "from tempfile import mktemp\npath = mktemp()\n",
         "from tempfile import mktemp as temp_name\ndef f():\n    return temp_name(dir='/var/tmp')\n",
     )
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.transforms import call_fix, replace_code
+
+        return call_fix(
+            finding, doc, lambda c, mkstemp: c.with_changes(func=replace_code(c.func, mkstemp)),
+            "Use `tempfile.mkstemp()` (returns `(fd, path)`)", "unsafe", [("tempfile", "mkstemp")],
+        )
 
     def check_call(self, call: ast.Call, callee: Binding) -> None:
         self.report(call.func, callee=callee.qualname)

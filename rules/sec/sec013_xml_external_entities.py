@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from ..context import keyword
 from ..flow import is_constant
-from ..model import Rule, Severity
+from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
+
+if TYPE_CHECKING:
+    from ..fixes.document import FixDocument
 
 _ET = ("xml.etree.ElementTree", "xml.etree.cElementTree")
 _STDLIB = frozenset(
@@ -15,6 +19,11 @@ _STDLIB = frozenset(
     + [f"xml.dom.pulldom.{f}" for f in ("parse", "parseString")]
     + [f"xml.sax.{f}" for f in ("parse", "parseString")]
 )
+#: The fix's drop-in replacement module (lxml has none: defusedxml.lxml is deprecated).
+_DEFUSED = {
+    "xml.etree.ElementTree": "defusedxml.ElementTree", "xml.etree.cElementTree": "defusedxml.ElementTree",
+    "xml.dom.minidom": "defusedxml.minidom", "xml.dom.pulldom": "defusedxml.pulldom", "xml.sax": "defusedxml.sax",
+}
 _LXML = frozenset(f"lxml.etree.{f}" for f in ("parse", "fromstring", "XML", "iterparse"))
 
 
@@ -65,9 +74,12 @@ def import_feed(body):
 ```
 
 ## Fix safety
-The fix swaps the import for the `defusedxml` equivalent (`defusedxml.ElementTree`,
-`defusedxml.minidom`, `defusedxml.sax`, `defusedxml.lxml`). It is **unsafe**: it adds a
-dependency, and documents that rely on DTDs or entities are rejected afterwards.
+The fix calls the `defusedxml` equivalent instead (`defusedxml.ElementTree`,
+`defusedxml.minidom`, `defusedxml.pulldom`, `defusedxml.sax`), adding the import or reusing an
+existing one; other uses of the stdlib module are left alone. It is **unsafe**: it adds a
+dependency, and documents that rely on DTDs or entities are rejected afterwards. lxml and
+`fromstringlist` have no automatic fix: pass an `lxml.etree.XMLParser(resolve_entities=False,
+no_network=True)`.
 
 ## References
 - [Python docs: XML vulnerabilities](https://docs.python.org/3/library/xml.html#xml-vulnerabilities)
@@ -92,6 +104,20 @@ dependency, and documents that rely on DTDs or entities are rejected afterwards.
         "from lxml import etree as LET\ndef f(b):\n    return LET.fromstring(b)\n",
         "from xml.etree.ElementTree import fromstring as parse_xml\ndef f(b):\n    return parse_xml(b)\n",
     )
+
+    @classmethod
+    def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
+        from ..fixes.transforms import call_fix, replace_code
+
+        module, _, function = finding.data.get("callee", "").rpartition(".")
+        defused = _DEFUSED.get(module)
+        if defused is None or function == "fromstringlist":
+            return None  # lxml (defusedxml.lxml is deprecated), fromstringlist: no fix
+        # the module, not a bare `from defusedxml.sax import parse`: a local `parse` could shadow it
+        return call_fix(
+            finding, doc, lambda c, safe: c.with_changes(func=replace_code(c.func, f"{safe}.{function}")),
+            f"Use `{defused}.{function}`", "unsafe", [(defused, None)],
+        )
 
     def check_call(self, call: ast.Call, callee: Binding) -> None:
         name = callee.qualname
