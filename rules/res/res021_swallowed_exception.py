@@ -10,6 +10,12 @@ _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 _EMPTY_BUILTINS = frozenset(
     {"builtins.list", "builtins.dict", "builtins.set", "builtins.tuple", "builtins.frozenset", "builtins.str", "builtins.bytes"}
 )
+#: Best-effort teardown calls: a `try` body of only these is allowed to fail silently.
+_TEARDOWN = frozenset(
+    {"close", "kill", "terminate", "cancel", "shutdown", "cleanup", "unlink", "remove", "rmtree", "stop",
+     "disconnect", "release", "join"}
+)
+_MAX_TEARDOWN_STMTS = 3
 
 if TYPE_CHECKING:
     from ..fixes.document import FixDocument
@@ -30,7 +36,10 @@ Checks for broad exception handlers — bare `except:`, `except Exception`,
 `except BaseException`, or a tuple that contains one of them (`except (ValueError, Exception)`)
 — whose body only does `pass`, `...`, `continue`, `break`, `return`, or returns a constant or
 an empty literal (`return None`, `return False`, `return []`, `return {}`): no logging call
-and no re-raise.
+and no re-raise. A handler around best-effort teardown — a `try` body of one to three calls
+such as `proc.kill()`, `sock.close()`, `await client.close()`, `os.unlink(path)` or
+`shutil.rmtree(tmp)` (close, kill, terminate, cancel, shutdown, cleanup, unlink, remove,
+rmtree, stop, disconnect, release, join) — is not flagged: there is nothing left to report to.
 
 ## Why is this bad?
 Such a handler turns every failure — a timeout, a bug such as `TypeError`, even
@@ -91,6 +100,7 @@ exception now propagates to every caller (control flow changes) and is logged.
         "class Exception(Exception):\n    pass\ntry:\n    x = 1\nexcept Exception:\n    pass\n",
         "import requests\ntry:\n    x = 1\nexcept (requests.Timeout, requests.ConnectionError):\n    pass\n",
         "def f(d):\n    try:\n        return d['k']\n    except Exception as e:\n        return str(e)\n",
+        "def f(proc):\n    try:\n        proc.kill()\n    except Exception:\n        pass\n",
     )
     invalid = (
         "try:\n    x = 1\nexcept:\n    pass\n",
@@ -107,11 +117,39 @@ exception now propagates to every caller (control flow changes) and is logged.
             return
         if node.type is not None and not self._is_broad(node.type):
             return
+        if self._guards_teardown():
+            return
         span = self._clause_span(node)
         clause = "except:" if node.type is None else f"except {ast.unparse(node.type)}"
         self.report(span, clause=clause)
 
     # ----- what counts -------------------------------------------------------------------
+    def _guards_teardown(self) -> bool:
+        """The `try` body is 1–3 best-effort teardown calls (`proc.kill()`, `await sock.close()`)."""
+        parent = self.ctx.parent
+        if not isinstance(parent, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            return False
+        body = parent.body
+        return 0 < len(body) <= _MAX_TEARDOWN_STMTS and all(self._is_teardown_call(s) for s in body)
+
+    def _is_teardown_call(self, stmt: ast.stmt) -> bool:
+        if not isinstance(stmt, ast.Expr):
+            return False
+        call = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
+        if not isinstance(call, ast.Call):
+            return False
+        func = call.func
+        if isinstance(func, ast.Attribute):
+            name = func.attr
+        elif isinstance(func, ast.Name):
+            name = func.id
+        else:
+            return False
+        if name in _TEARDOWN:
+            return True
+        qualname = self.ctx.qualname(func)
+        return bool(qualname) and qualname.rsplit(".", 1)[-1] in _TEARDOWN
+
     def _is_broad(self, expr: ast.expr) -> bool:
         if isinstance(expr, ast.Tuple):
             return any(self._is_broad(e) for e in expr.elts)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import ast
+import math
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from ..model import Finding, Fix, Rule, Severity
@@ -38,6 +40,13 @@ _KEY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 _SNAKE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 _REGEX = re.compile(r"\\[wdsWDSbB]|\[\^")
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+#: Lower-case words joined by `-`, `_` or `.`: a label or an ordinary word ("upgrades", "failed-to-connect-to-db").
+_LOWER_WORDS = re.compile(r"^[a-z]+(?:[-_.][a-z]+)*$")
+#: Rate-limit specifications ("5/m/user", "20/m/ip,5/m/key", "10/m/ip,5/300s/key", "100/hour").
+_RATE_PART = r"\d+/\d*[A-Za-z]+(?:/[A-Za-z_]+)*"
+_RATE_SPEC = re.compile(rf"^{_RATE_PART}(?:\s*[,;]\s*{_RATE_PART})*$")
+#: Shannon entropy (bits per character) from which a letters-only value counts as random.
+_MIN_ENTROPY = 3.0
 
 
 def secret_name(name: str) -> bool:
@@ -77,7 +86,23 @@ def looks_like_secret_value(value: str) -> bool:
         return False  # "********", "aaaaaaaa"
     if any(w in _LABEL_WORDS for w in words(v)):
         return False  # a field name or header: "aws_secret_access_key", "AWSAccessKeyId"
-    return True
+    if known_format(v):
+        return True
+    return _credential_like(v)
+
+
+def _credential_like(v: str) -> bool:
+    """Something secret-like rather than a word or a spec: letters mixed with digits, or random enough."""
+    if _LOWER_WORDS.match(v) or _RATE_SPEC.match(v):
+        return False  # "upgrades", "failed-to-connect-to-db", "5/m/user"
+    if any(c.isdigit() for c in v) and any(c.isalpha() for c in v):
+        return True
+    return _entropy(v) >= _MIN_ENTROPY
+
+
+def _entropy(v: str) -> float:
+    n = len(v)
+    return -sum(c / n * math.log2(c / n) for c in Counter(v).values())
 
 
 def known_format(value: str) -> str | None:
@@ -114,7 +139,9 @@ credentials, or `key` in `api_key`/`secret_key`/`private_key`/`access_key` (`cli
 too; `TOKEN_URL` is not a secret name), and literals in known key formats anywhere (AWS
 `AKIA…`, `sk-…` LLM keys, GitHub `ghp_…`, Slack `xox[bp]-…`, PEM private keys). Values that
 are empty, shorter than 8 characters, URLs, paths, prose, identifiers or field names
-(`next_marker`, `aws_secret_access_key`), regular expressions, environment-variable names or
+(`next_marker`, `aws_secret_access_key`), regular expressions, environment-variable names,
+lower-case words and labels (`upgrades`, `failed-to-connect-to-db`), rate-limit specs (`5/m/user`),
+values with no digit that are not random-looking (Shannon entropy below 3 bits per character), or
 placeholders (`changeme`, `xxx…`, `your-…`, `<…>`, `${…}`, `{{…}}`, `***`, anything containing
 example/dummy/placeholder) are ignored, and so are docstrings; Django's `django-insecure-…` keys are not.
 Test files are excluded by the default configuration (`per-file-ignores`).
@@ -170,6 +197,8 @@ default arguments), and the leaked value must still be rotated. A key embedded i
         "TYPES = {'AWS::IAM::AccessKey': 'ff2b807a577495b0'}\n",
         "PAGING = {'input_token': 'next_marker'}\n",
         "def f():\n    \"\"\"Loads a key: -----BEGIN RSA PRIVATE KEY-----\"\"\"\n",
+        "def f(upgrade_token='upgrades'):\n    ...\n",
+        "LIMITS = {'change_password': '5/m/user'}\n",
     )
     invalid = (
         "DATABASE_PASSWORD = 's3cr3t-Pr0d-2024'\n",
