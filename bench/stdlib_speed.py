@@ -53,9 +53,9 @@ def main() -> int:
     rows = []
     floor = timed([sys.executable, "-c", FLOOR, str(corpus)], args.repeat)
     rows.append(("ast.parse + ast.walk (floor)", floor))
-    single = timed([*exe, "check", str(corpus), "--jobs", "1", "--exit-zero", "--output-format", "json"], args.repeat)
+    single = timed([*exe, "check", str(corpus), "--jobs", "1", "--exit-zero", "--output-format", "json", "--no-index"], args.repeat)
     rows.append(("resilint check --jobs 1", single))
-    multi = timed([*exe, "check", str(corpus), "--exit-zero", "--output-format", "json"], args.repeat)
+    multi = timed([*exe, "check", str(corpus), "--exit-zero", "--output-format", "json", "--no-index"], args.repeat)
     rows.append((f"resilint check (all {os.cpu_count()} cores)", multi))
     bandit = None
     if not args.no_bandit and shutil.which("bandit"):

@@ -14,9 +14,14 @@ if TYPE_CHECKING:
 
 _BUILTINS = frozenset(dir(builtins))
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_DEF_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 class FileContext:
+    #: Class-level defaults for subclasses that skip __init__ (rules/incremental.py's _Ctx).
+    workspace: Any = None
+    _relative: dict[str, str] | None = None
+
     def __init__(self, path: str, text: str, tree: ast.Module, settings: "FileSettings") -> None:
         self.path = path
         self.text = text
@@ -30,6 +35,9 @@ class FileContext:
         self.findings: list[Finding] = []
         #: Per-file memo for rules and helper layers (data flow, file kind), keyed by their own names.
         self.cache: dict[str, Any] = {}
+        #: The workspace index's read-only view (cross-module names), or None: single-file analysis.
+        self.workspace = getattr(settings, "workspace_index", None)
+        self._relative: dict[str, str] | None = None
 
     # ----- the walk's position -------------------------------------------------
     @property
@@ -51,6 +59,48 @@ class FileContext:
     # ----- bindings ----------------------------------------------------------------
     def bind(self, name: str, binding: Binding) -> None:
         self.scopes[-1].names[name] = binding
+
+    # ----- which statements bound a name (defs, module-level assignments) ------------
+    def record_binder(self, name: str, node: ast.AST) -> None:
+        """The walk saw `node` (a def / class, or a module-level `name = ...`) bind `name` in the current scope."""
+        scope = self.scopes[-1]
+        parents = self.parents
+        table = scope.binders
+        table[name] = (*table.get(name, ()), (node, bool(parents) and parents[-1] is scope.node))
+
+    def local_def(self, name: str) -> ast.AST | None:
+        """The last def / async def / class statement of the scope `name` resolves in (as
+        `lookup` finds it), even if something else rebound the name since; None if none."""
+        chain = self.scopes
+        last = len(chain) - 1
+        for i in range(last, -1, -1):
+            scope = chain[i]
+            if scope.kind == "class" and i != last:
+                continue
+            if name in scope.names:
+                for node, _direct in reversed(scope.binders.get(name, ())):
+                    if isinstance(node, _DEF_NODES):
+                        return node
+                return None
+        return None
+
+    @staticmethod
+    def note(node: ast.AST, key: str, value: Any) -> None:
+        """Attach what a rule learnt about `node` (e.g. in visit_FunctionDef) for a later visit
+        (e.g. of the def's body). Notes live on the node, not on the rule, so incremental
+        analysis keeps them with the statement they describe."""
+        node.__dict__["_resilint_" + key] = value
+
+    @staticmethod
+    def noted(node: ast.AST | None, key: str, default: Any = None) -> Any:
+        return getattr(node, "_resilint_" + key, default)
+
+    def module_statements(self, name: str) -> list[ast.AST]:
+        """The module's top-level statements (direct children of the module) seen so far that
+        bind `name`: defs, classes, assignments whose targets mention `name` (`name = ...`,
+        `name, x = ...`, `d[name] = ...`), `name: T = ...` and `name += ...`, in source order.
+        Complete once the module-level walk is over (in function bodies)."""
+        return [node for node, direct in self.scopes[0].binders.get(name, ()) if direct]
 
     def lookup(self, name: str, scopes: list[Scope] | None = None) -> Binding | None:
         chain = self.scopes if scopes is None else scopes
@@ -79,7 +129,11 @@ class FileContext:
         """Resolve an expression to a qualified name (None when it cannot be settled)."""
         if isinstance(expr, ast.Name):
             b = self.lookup(expr.id, scopes)
-            return b if b is not None and b.qualname is not None else None
+            if b is not None and b.qualname is not None:
+                return b if self.workspace is None else self.workspace.remap(b)
+            if self.workspace is not None and b is not None:
+                return self._relative_import(expr.id, scopes)
+            return None
         if isinstance(expr, ast.Attribute):
             base = expr.value
             if isinstance(base, ast.Name) and scopes is None and self._is_self(base.id):
@@ -88,13 +142,38 @@ class FileContext:
             inner = self.resolve(base, scopes)
             if inner is None:
                 return None
-            return Binding(f"{inner.qualname}.{expr.attr}", inner.origin)
+            b = Binding(f"{inner.qualname}.{expr.attr}", inner.origin)
+            return b if self.workspace is None else self.workspace.remap(b)
         if isinstance(expr, ast.Call):
             inner = self.resolve(expr.func, scopes)
             if inner is None:
                 return None
+            if self.workspace is not None:
+                made = self.workspace.call_of(inner.qualname)
+                if made is not None:
+                    return made
             return Binding(f"{inner.qualname}()", expr)
         return None
+
+    # ----- cross-module names (only with a workspace index) ------------------------------
+    def _relative_import(self, name: str, scopes: list[Scope] | None) -> Binding | None:
+        """`from .http import session`: the engine binds relative imports to UNKNOWN; with an
+        index, a module-level name bound once, by such an import, resolves through the index."""
+        if self._relative is None:
+            from .workspace_index import relative_imports
+
+            self._relative = relative_imports(self.tree, self.workspace, self.path)
+        target = self._relative.get(name)
+        if target is None:
+            return None
+        chain = self.scopes if scopes is None else scopes
+        for scope in reversed(chain[1:]):
+            if name in scope.names:
+                return None  # shadowed by a local
+        hit = self.workspace.remap(Binding(target))
+        if hit.qualname != target:
+            return hit
+        return Binding(target) if target in self.workspace.prefixes or target in self.workspace.factories else None
 
     def qualname(self, expr: ast.AST) -> str | None:
         b = self.resolve(expr)

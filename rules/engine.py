@@ -44,9 +44,10 @@ def analyze(source: str | bytes, path: str = "<stdin>", settings: FileSettings |
     if walker is None:
         # Python 3.11+ keeps pure-Python recursion off the C stack, so a deeper limit is safe
         # there; on 3.10 a file this deep is reported instead of risking the interpreter.
+        # A rule still recursing past that limit has a bug of its own: it alone is dropped.
         if sys.version_info >= (3, 11):
             with _recursion_limit(50_000):
-                ctx, walker = _walk(path, text, tree, settings)
+                ctx, walker = _walk(path, text, tree, settings, isolate_recursion=True)
         if walker is None:
             ctx, walker = FileContext(path, text, tree, settings), Walker(ctx, [])
             walker.internal_errors.append("file nested too deeply to analyse completely")
@@ -59,9 +60,20 @@ def analyze(source: str | bytes, path: str = "<stdin>", settings: FileSettings |
     return AnalysisResult(findings, None, walker.internal_errors)
 
 
-def _walk(path: str, text: str, tree: ast.Module, settings: FileSettings) -> tuple[FileContext, "Walker | None"]:
+def _walk(path: str, text: str, tree: ast.Module, settings: FileSettings,
+          isolate_recursion: bool = False) -> tuple[FileContext, "Walker | None"]:
     ctx = FileContext(path, text, tree, settings)
-    walker = Walker(ctx, [cls(ctx) for cls in settings.rule_classes()])
+    rules: list[Rule] = []
+    setup_errors: list[str] = []
+    for cls in settings.rule_classes():
+        try:
+            rules.append(cls(ctx))
+        except Exception as exc:  # a rule that cannot even start must not take the others down
+            setup_errors.append(f"internal error in rule {getattr(cls, 'code', cls.__name__)} (setup): "
+                                f"{type(exc).__name__}: {exc}; other rules still ran")
+    walker = Walker(ctx, rules)
+    walker.internal_errors.extend(setup_errors)
+    walker.isolate_recursion = isolate_recursion
     try:
         walker.run()
     except RecursionError:
@@ -109,6 +121,8 @@ class Walker:
         self.ctx = ctx
         self.internal_errors: list[str] = []
         self.broken: set[str] = set()
+        #: Whether a RecursionError inside a rule is that rule's own failure (see analyze()).
+        self.isolate_recursion = False
         self.rules = rules
         plan = _plan(tuple(type(rule) for rule in rules))
         self.enter: dict[type, list[tuple[Rule | None, Handler]]] = {
@@ -162,18 +176,23 @@ class Walker:
             return
         try:
             handler(node) if node is not None else handler()
-        except RecursionError:
-            raise
+        except RecursionError as exc:
+            if not self.isolate_recursion or rule is None:
+                raise
+            self._broken_rule(rule, node, exc)
         except Exception as exc:  # a broken rule must not take the others down
-            code = rule.code if rule is not None else "engine"
-            self.broken.add(code)
-            where = f" at line {getattr(node, 'lineno', '?')}" if node is not None else ""
-            tb = traceback.extract_tb(exc.__traceback__)[-1]
-            self.internal_errors.append(
-                f"internal error in rule {code}{where}: {type(exc).__name__}: {exc} "
-                f"({tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}); other rules still ran"
-            )
-            print(f"resilint: {self.internal_errors[-1]}", file=sys.stderr)
+            self._broken_rule(rule, node, exc)
+
+    def _broken_rule(self, rule: Rule | None, node: ast.AST | None, exc: BaseException) -> None:
+        code = rule.code if rule is not None else "engine"
+        self.broken.add(code)
+        where = f" at line {getattr(node, 'lineno', '?')}" if node is not None else ""
+        tb = traceback.extract_tb(exc.__traceback__)[-1]
+        self.internal_errors.append(
+            f"internal error in rule {code}{where}: {type(exc).__name__}: {exc} "
+            f"({tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}); other rules still ran"
+        )
+        print(f"resilint: {self.internal_errors[-1]}", file=sys.stderr)
 
     def visit(self, node: ast.AST) -> None:
         cls = node.__class__
@@ -231,6 +250,7 @@ class Walker:
     # ----- scope-aware nodes ------------------------------------------------------
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         ctx = self.ctx
+        ctx.record_binder(node.name, node)
         args = node.args
         self.visit_all(node.decorator_list, node)
         self.visit_all([*args.defaults, *[d for d in args.kw_defaults if d is not None]], node)
@@ -267,6 +287,7 @@ class Walker:
 
     def _class(self, node: ast.ClassDef) -> None:
         ctx = self.ctx
+        ctx.record_binder(node.name, node)
         self.visit_all([*node.decorator_list, *node.bases, *node.keywords], node)
         ctx.bind(node.name, UNKNOWN)
         scope = Scope("class", node)
@@ -283,6 +304,9 @@ class Walker:
         self.visit_all([node.value], node)
         self.visit_all(node.targets, node)
         binding = self.ctx.binding_of(node.value)
+        if len(self.ctx.scopes) == 1:  # every name the targets mention (`a, b[i] = ...`: a, b, i)
+            for name in dict.fromkeys(n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)):
+                self.ctx.record_binder(name, node)
         for target in node.targets:
             if isinstance(target, ast.Name):
                 self.ctx.bind(target.id, binding)
@@ -299,6 +323,8 @@ class Walker:
         self.visit_all([node.target], node)
         binding = self.ctx.binding_of(node.value) if node.value else UNKNOWN
         if isinstance(node.target, ast.Name):
+            if len(self.ctx.scopes) == 1:
+                self.ctx.record_binder(node.target.id, node)
             self.ctx.bind(node.target.id, binding)
         elif node.value is not None and (attr := self.ctx.self_target(node.target)) is not None:
             self.ctx.record_self_attr(attr, binding)
@@ -306,6 +332,8 @@ class Walker:
     def _augassign(self, node: ast.AugAssign) -> None:
         self.generic(node)
         if isinstance(node.target, ast.Name):
+            if len(self.ctx.scopes) == 1:
+                self.ctx.record_binder(node.target.id, node)
             self.ctx.bind(node.target.id, UNKNOWN)
 
     def _namedexpr(self, node: ast.NamedExpr) -> None:

@@ -19,6 +19,10 @@ For every chunk we keep what the engine's single walk produced for it:
   * the module-scope writes of its module-level walk (`binds`, replayed in order to rebuild
     the module scope at any point) and the module-scope names it read in each phase;
   * its deferred function entries, its class scopes and its suppression directives.
+The module scope's binders (`Scope.binders`: which def / class / assignment statements bound
+a name, used by rules to find a module-level def or constant by name) live in the same
+tracked table under `"\0" + name`: such a lookup is a module-name read, and a chunk whose
+statements are re-parsed changes those entries (new nodes), so its readers are re-walked.
 
 On `update(text)`: common prefix/suffix of lines -> the touched chunks, widened to the chunk
 before and the chunk after; that region is parsed alone (widened again when it does not
@@ -88,6 +92,8 @@ def _same(a: Any, b: Any) -> bool:
         return True
     if a is _MISSING or b is _MISSING or a is None or b is None:
         return False
+    if a.__class__ is tuple or b.__class__ is tuple:  # binders (see _Binders): the same statements
+        return a == b
     if a.qualname != b.qualname:
         return False
     if a.origin is b.origin:
@@ -97,11 +103,27 @@ def _same(a: Any, b: Any) -> bool:
     return ast.dump(a.origin) == ast.dump(b.origin)
 
 
-# ----- tracked containers ------------------------------------------------------------------
-class _Names(dict):
-    """The module scope's name table, recording reads and writes for the chunk being walked."""
+def _raw_copy(names: dict) -> dict:
+    """Every entry of a _Names table, binders included (`dict.copy` would go through the
+    overridden iteration, which hides them from the rules)."""
+    return dict(dict.items(names))
 
-    __slots__ = ("owner", "reads", "writes", "all")
+
+# ----- tracked containers ------------------------------------------------------------------
+#: Key prefix of the module scope's binders (Scope.binders) inside _Names.
+_BINDER = "\0"
+
+
+class _Names(dict):
+    """The module scope's name table, recording reads and writes for the chunk being walked.
+
+    It also holds the module scope's binders (`Scope.binders`: name -> the def / class /
+    assignment statements that bound it), under `_BINDER + name`, so that looking up a
+    module-level def by name is a tracked module-name read like any other; `_Binders` is the
+    view the rules see as `module_scope.binders`, and iteration hides those keys from them.
+    """
+
+    __slots__ = ("owner", "reads", "writes", "all", "binders")
 
     def __init__(self, owner: "IncrementalAnalyzer") -> None:
         super().__init__()
@@ -109,6 +131,7 @@ class _Names(dict):
         self.reads: set[str] = set()
         self.writes: list[tuple[str, Binding]] | None = None
         self.all = False
+        self.binders = _Binders(self)
 
     def get(self, key, default=None):  # type: ignore[override]
         self.reads.add(key)
@@ -132,41 +155,69 @@ class _Names(dict):
     def _whole(self):
         self.all = True
 
-    def __iter__(self):
+    def _visible(self) -> dict:
         self.all = True
-        return dict.__iter__(self)
+        return {k: v for k, v in dict.items(self) if k[:1] != _BINDER}
+
+    def __iter__(self):
+        return iter(self._visible())
 
     def keys(self):  # type: ignore[override]
-        self.all = True
-        return dict.keys(self)
+        return self._visible().keys()
 
     def values(self):  # type: ignore[override]
-        self.all = True
-        return dict.values(self)
+        return self._visible().values()
 
     def items(self):  # type: ignore[override]
-        self.all = True
-        return dict.items(self)
+        return self._visible().items()
 
     def __len__(self):
-        self.all = True
-        return dict.__len__(self)
+        return len(self._visible())
 
     def __eq__(self, other):
-        self.all = True
-        return dict.__eq__(self, other)
+        return self._visible() == other
 
     __hash__ = None  # type: ignore[assignment]
 
     def copy(self):  # type: ignore[override]
-        self.all = True
-        return dict.copy(self)
+        return self._visible()
 
     def _mutation(self, *args, **kwargs):
         self.owner._violation("the module scope was mutated other than by binding a name")
         raise RuntimeError("resilint: unsupported mutation of the module scope")
 
     __delitem__ = pop = popitem = clear = update = setdefault = __ior__ = _mutation  # type: ignore[assignment]
+
+
+class _Binders:
+    """`module_scope.binders` during incremental analysis: stored in the _Names table (tracked)."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, names: _Names) -> None:
+        self.names = names
+
+    def get(self, key, default=None):
+        return self.names.get(_BINDER + key, default)
+
+    def __getitem__(self, key):
+        return self.names[_BINDER + key]
+
+    def __contains__(self, key):
+        return (_BINDER + key) in self.names
+
+    def __setitem__(self, key, value):
+        self.names[_BINDER + key] = value
+
+    def _whole(self, *args, **kwargs):
+        self.names.owner._violation("a rule read every binder of the module scope")
+        return iter(())
+
+    __iter__ = keys = values = items = _whole  # type: ignore[assignment]
+
+    def __len__(self) -> int:
+        self.names.owner._violation("a rule read every binder of the module scope")
+        return 0
 
 
 class _ClassScopes(dict):
@@ -426,6 +477,7 @@ class IncrementalAnalyzer:
         self.module = module
         self.mscope = Scope("module", module)
         self.mscope.names = _Names(self)
+        self.mscope.binders = self.mscope.names.binders  # type: ignore[assignment]
         self.ctx = _Ctx(self, self.path, self.settings, module, self.mscope)
         self.rules = [cls(self.ctx) for cls in self.settings.rule_classes()]
         self.walker = Walker(self.ctx, self.rules)
@@ -486,6 +538,7 @@ class IncrementalAnalyzer:
         chunk.class_ids = self._cur_class_ids = set()
         chunk.class_scopes = self._cur_class_scopes = []
         self.mscope.names = names
+        self.mscope.binders = names.binders  # type: ignore[assignment]
         ctx.scopes = [self.mscope]
         ctx.parents = [self.module]
         ctx.functions = []
@@ -510,6 +563,7 @@ class IncrementalAnalyzer:
         for scope in chunk.class_scopes:
             scope._self_attrs = None
         self.mscope.names = names
+        self.mscope.binders = names.binders  # type: ignore[assignment]
         chunk.deferred = ctx._out = []
         queue = [(node, list(scopes), list(parents), list(functions)) for node, scopes, parents, functions in chunk.entries]
         walker.deferred = queue
@@ -617,7 +671,7 @@ class IncrementalAnalyzer:
             self._walk_top(chunk, names)
         for chunk in chunks:
             self._walk_deferred(chunk, names)
-        self._chunks, self._lines, self._final = chunks, lines, dict.copy(names)
+        self._chunks, self._lines, self._final = chunks, lines, _raw_copy(names)
         self.last_stats = {"mode": "full", "chunks": len(chunks)}
         return self._result(text)
 
@@ -679,7 +733,7 @@ class IncrementalAnalyzer:
         for chunk in head:
             for key, value in chunk.binds:
                 dict.__setitem__(names, key, value)
-        before = dict.copy(names)
+        before = _raw_copy(names)
         touched: set[str] = set()
         for chunk in old_region:
             for key, value in chunk.binds:
@@ -730,7 +784,7 @@ class IncrementalAnalyzer:
                 self._materialize(chunk)
                 self._walk_deferred(chunk, names)
                 def_rewalks += 1
-        self._chunks, self._lines, self._final = all_chunks, new, dict.copy(names)
+        self._chunks, self._lines, self._final = all_chunks, new, _raw_copy(names)
         self.last_stats = {
             "mode": "incremental",
             "parsed_lines": rb_new - ra,

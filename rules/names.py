@@ -22,14 +22,23 @@ class Binding:
 UNKNOWN = Binding(None)
 
 
+#: One statement that binds a name in a scope: (the statement, is it a direct child of the scope's node).
+Binder = tuple[ast.AST, bool]
+
+
 class Scope:
-    __slots__ = ("kind", "node", "names", "parent_scopes", "_self_attrs")
+    __slots__ = ("kind", "node", "names", "parent_scopes", "_self_attrs", "binders")
 
     def __init__(self, kind: str, node: ast.AST | None) -> None:
         self.kind = kind  # "module" | "class" | "function" | "lambda" | "comprehension"
         self.node = node
         self.names: dict[str, Binding] = {}
         self._self_attrs: dict[str, Binding] | None = None
+        #: name -> the statements that bound it so far, in walk order (see FileContext.record_binder):
+        #: every def / async def / class of the scope, and in the module scope also the
+        #: `NAME = ...` (under every name its targets mention), `NAME: T = ...` and `NAME += ...`
+        #: statements. Values are tuples, replaced (never mutated).
+        self.binders: dict[str, tuple[Binder, ...]] = {}
 
 
 def import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str, Binding]]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, field_validator
 
 from .model import Rule, Severity
+
+if TYPE_CHECKING:
+    from .workspace_index import IndexView
 
 SeverityName = Literal["error", "warning", "info", "hint", "off"]
 
@@ -116,6 +119,8 @@ class FileSettings:
     enabled: frozenset[str] | None = None
     project_root: Path | None = None
     path_is_test: bool = False
+    #: Cross-module names (`rules.workspace_index.IndexView`); None = single-file analysis.
+    workspace_index: "IndexView | None" = field(default=None, compare=False, repr=False)
 
     @classmethod
     def default(cls) -> "FileSettings":

@@ -42,7 +42,8 @@ def _comments(text: str) -> list[tuple[int, int, str]]:
         return []
     out: list[tuple[int, int, str]] = []
     try:
-        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        # newline=None: a lone \r ends a line too (as for the parser), so line numbers match.
+        for tok in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
             if tok.type == tokenize.COMMENT:
                 out.append((tok.start[0] - 1, tok.start[1], tok.string))
     except (tokenize.TokenError, SyntaxError, IndentationError):

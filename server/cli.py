@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--diff", action="store_true", help="print the fixes as a diff instead of writing them")
     check.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: all cores)")
     check.add_argument("--no-source", action="store_true", help="text format: no source excerpts")
+    check.add_argument("--show-fixes", action="store_true",
+                       help="json format: compute each finding's fix (ruff's `fix` object); slower")
+    check.add_argument("--no-index", action="store_true",
+                       help="analyse each file on its own (no cross-module workspace index)")
 
     sub.add_parser("serve", help="start the language server (stdio; --tcp HOST:PORT, --log-level L)", add_help=False)
 
@@ -128,11 +132,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         return run_fixes(args, files, resolver)
     keep_text = args.output_format == "text" and not args.no_source
-    results = check_paths(files, resolver, args.jobs, keep_text=keep_text)
+    if args.no_index:
+        results = check_paths(files, resolver, args.jobs, keep_text=keep_text)
+    else:
+        from resilint.rules.workspace_index import check_paths_indexed
+
+        results = check_paths_indexed(files, resolver, args.jobs, keep_text=keep_text)
     if args.output_format == "text":
         sys.stdout.write(output.text_report(results, show_source=keep_text))
     elif args.output_format == "json":
-        sys.stdout.write(output.json_report(results))
+        sys.stdout.write(output.json_report(results, resolver if args.show_fixes else None))
     elif args.output_format == "sarif":
         sys.stdout.write(output.sarif_report(results, version()))
     else:

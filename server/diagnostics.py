@@ -188,7 +188,31 @@ class Diagnostics:
             findings.append(doc.syntax)
         findings.sort(key=lambda f: f.sort_key())
         lines, enc = doc.line_view, self.session.encoding
-        return [to_diagnostic(f, lines, enc, doc.uri, doc.path) for f in findings]
+        # Converted diagnostics are kept per finding: an edit re-converts only the findings
+        # that are new or moved, or whose lines changed (columns depend on the line's text).
+        old: dict = getattr(doc, "_diagnostic_cache", None) or {}
+        cache: dict = {}
+        out: list[types.Diagnostic] = []
+        n = len(lines)
+        for f in findings:
+            k = (f.code, f.message, f.span, f.severity)
+            span = f.span
+            texts = tuple(lines[i] if 0 <= i < n else None for i in sorted({span.line, span.end_line, *(
+                x for r in f.related for x in (r.span.line, r.span.end_line))}))
+            hit = old.get(k)
+            diagnostic = None
+            if hit is not None and hit[1] == enc and hit[2] == texts:
+                try:
+                    if hit[0] is f or hit[0] == f:
+                        diagnostic = hit[3]
+                except Exception:  # a finding's data that cannot be compared: convert again
+                    diagnostic = None
+            if diagnostic is None:
+                diagnostic = to_diagnostic(f, lines, enc, doc.uri, doc.path)
+            cache[k] = (f, enc, texts, diagnostic)
+            out.append(diagnostic)
+        doc._diagnostic_cache = cache  # type: ignore[attr-defined]
+        return out
 
     def clear(self, doc: Document) -> None:
         if doc.pending is not None:

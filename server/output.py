@@ -93,12 +93,13 @@ def statistics_report(results: list[FileResult]) -> str:
 
 
 # ----- json (ruff's shape) --------------------------------------------------------
-def _fix_json(f: Finding, path: Path | None = None, text: str | None = None) -> dict | None:
+def _fix_json(f: Finding, path: Path | None = None, text: str | None = None, resolver=None) -> dict | None:
     """ruff's `fix` object: {applicability, message, edits}; computed on demand (libcst)
-    for findings whose rule has a fix, None when there is none for this occurrence."""
+    for findings whose rule has a fix, None when there is none for this occurrence.
+    Computing fixes costs a libcst parse per finding, so it happens only with --show-fixes."""
     fix = f.fix
-    if fix is None and path is not None:
-        fix = _compute_fix(f, path, text)
+    if fix is None and path is not None and resolver is not None:
+        fix = _compute_fix(f, path, text, resolver)
     if fix is None:
         return None
     return {
@@ -118,7 +119,7 @@ def _fix_json(f: Finding, path: Path | None = None, text: str | None = None) -> 
 _TEXTS: dict[Path, str | None] = {}
 
 
-def _compute_fix(f: Finding, path: Path, text: str | None):
+def _compute_fix(f: Finding, path: Path, text: str | None, resolver):
     from resilint.rules.fixes import compute_fix, fixable
 
     if not fixable(f):
@@ -133,19 +134,11 @@ def _compute_fix(f: Finding, path: Path, text: str | None):
         text = _TEXTS[path]
         if text is None:
             return None
-    global _RESOLVER
-    if _RESOLVER is None:
-        from resilint.rules.config import ConfigResolver
-
-        _RESOLVER = ConfigResolver(None, {}, root=Path.cwd())
-    settings = _RESOLVER.for_path(path).settings_for(path)
+    settings = resolver.for_path(path).settings_for(path)
     return compute_fix(f, text, str(path), settings)
 
 
-_RESOLVER = None
-
-
-def json_items(results: list[FileResult]) -> list[dict]:
+def json_items(results: list[FileResult], resolver=None) -> list[dict]:
     items = []
     for result, f in rows(results):
         s = f.span
@@ -154,7 +147,7 @@ def json_items(results: list[FileResult]) -> list[dict]:
             "code": f.code,
             "end_location": {"row": s.end_line + 1, "column": s.end_col + 1},
             "filename": str(result.path.resolve()),
-            "fix": _fix_json(f, result.path, result.text),
+            "fix": _fix_json(f, result.path, result.text, resolver),
             "location": {"row": s.line + 1, "column": s.col + 1},
             "message": f.message,
             "noqa_row": s.line + 1,
@@ -164,8 +157,9 @@ def json_items(results: list[FileResult]) -> list[dict]:
     return items
 
 
-def json_report(results: list[FileResult]) -> str:
-    return json.dumps(json_items(results), indent=2, ensure_ascii=False) + "\n"
+def json_report(results: list[FileResult], resolver=None) -> str:
+    """`resolver` given (--show-fixes): each finding's `fix` is computed and filled in."""
+    return json.dumps(json_items(results, resolver), indent=2, ensure_ascii=False) + "\n"
 
 
 # ----- SARIF 2.1.0 -------------------------------------------------------------------

@@ -71,7 +71,7 @@ def test_diff_prints_and_leaves_the_file(tmp_path: Path) -> None:
 
 def test_json_fix_field(tmp_path: Path) -> None:
     write(tmp_path)
-    proc = run(tmp_path, "--output-format", "json", "app.py")
+    proc = run(tmp_path, "--output-format", "json", "--show-fixes", "app.py")
     items = {item["code"]: item for item in json.loads(proc.stdout)}
     assert items["RES001"]["fix"] == {
         "applicability": "unsafe",
@@ -82,3 +82,9 @@ def test_json_fix_field(tmp_path: Path) -> None:
     assert items["RES022"]["fix"]["applicability"] == "safe"
     assert items["RES022"]["fix"]["edits"][0]["content"] == "xception"  # trimmed: error -> exception
     assert proc.returncode == 1
+
+
+def test_json_fix_is_null_without_show_fixes(tmp_path: Path) -> None:
+    write(tmp_path)
+    items = json.loads(run(tmp_path, "--output-format", "json", "app.py").stdout)
+    assert items and all(item["fix"] is None for item in items)

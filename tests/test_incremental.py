@@ -390,3 +390,122 @@ def test_random_line_edits_all_rules(ops) -> None:
         lines = _apply(lines, op)
         text = "".join(lines)
         assert key(inc.update(text)) == key(analyze(text, "prop.py", s)), (op, inc.last_stats)
+
+
+# ----- rules that look up module-level defs / constants by name (RES013/014/024/032) ---------
+LOOKUP_CODES = ["RES013", "RES014", "RES024", "RES032"]
+
+LOOKUP_BASE = """\
+import asyncio
+import random
+import time
+
+import pybreaker
+import requests
+from tenacity import retry
+
+DELAY = 2
+LIMIT = 5
+breaker = pybreaker.CircuitBreaker()
+
+
+async def fetch(u):
+    return u
+
+
+def poll(url):
+    while True:
+        try:
+            requests.get(url, timeout=5)
+            break
+        except requests.RequestException:
+            time.sleep(DELAY)
+
+
+@retry
+def send(url):
+    return requests.post(url, json={}, timeout=5)
+
+
+async def fan(urls):
+    return await asyncio.gather(*(fetch(u) for u in urls))
+
+
+async def fixed(c):
+    return await asyncio.gather(*[c.get(i) for i in range(LIMIT)])
+
+
+safe = breaker(fetch)
+"""
+
+LOOKUP_SNIPPETS = [
+    "async def fetch(u):\n",
+    "def fetch(u):\n",
+    "class fetch:\n",
+    "fetch = None\n",
+    "    sem = asyncio.Semaphore(3)\n",
+    "    async with sem:\n",
+    "    return u\n",
+    "DELAY = 2\n",
+    "DELAY = random.random()\n",
+    "DELAY: float = 1.5\n",
+    "LIMIT = 5\n",
+    "LIMIT += 1\n",
+    "LIMIT, other = 5, 6\n",
+    "retry = None\n",
+    "from tenacity import retry\n",
+    "@retry\n",
+    "@breaker\n",
+    "async def send(url):\n",
+    "    return requests.post(url, json={}, timeout=5)\n",
+    "safe = breaker(fetch)\n",
+    "breaker(fetch)\n",
+    "    return await asyncio.gather(*(fetch(u) for u in urls))\n",
+    "    time.sleep(DELAY)\n",
+    "\n",
+]
+
+lookup_op = st.tuples(
+    st.sampled_from(["insert", "delete", "replace"]),
+    st.integers(min_value=0, max_value=10_000),
+    st.sampled_from(LOOKUP_SNIPPETS),
+)
+
+
+def lookup_settings() -> FileSettings:
+    return ExtraRules([EveryCall], ignore=[c for c in all_rules() if c not in LOOKUP_CODES])
+
+
+def test_lookup_rules_are_incremental() -> None:
+    """Their cross-statement lookups go through the engine's binder table, which the analyzer tracks."""
+    assert not set(LOOKUP_CODES) & set(full_only_codes())
+    s = lookup_settings()
+    inc = IncrementalAnalyzer("look.py", s)
+    lines = split_keepends(LOOKUP_BASE)
+    first = inc.update(LOOKUP_BASE)
+    assert {f.code for f in first.findings} >= {"RES013", "RES014", "RES024", "RES032"}
+    for old, new in [
+        ("async def fetch(u):", "def fetch(u):"),  # RES024 on `breaker(fetch)` goes away
+        ("DELAY = 2", "DELAY = random.random()"),  # RES013: the sleep now has jitter
+        ("async def fetch(u):\n    return u", "async def fetch(u):\n    sem = asyncio.Semaphore(3)\n    return u"),
+        ("LIMIT = 5", "LIMIT = 5\nLIMIT += 1"),
+    ]:
+        text = LOOKUP_BASE.replace(old, new)
+        assert key(inc.update(text)) == key(analyze(text, "look.py", s))
+        assert inc.last_stats["mode"] == "incremental", inc.last_stats
+        assert key(inc.update(LOOKUP_BASE)) == key(first)
+    assert inc.full_only is None and lines
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(lookup_op, min_size=1, max_size=10))
+def test_random_line_edits_lookup_rules(ops) -> None:
+    s = lookup_settings()
+    inc = IncrementalAnalyzer("look.py", s)
+    lines = split_keepends(LOOKUP_BASE)
+    assert key(inc.update(LOOKUP_BASE)) == key(analyze(LOOKUP_BASE, "look.py", s))
+    for op in ops:
+        lines = _apply(lines, op)
+        text = "".join(lines)
+        assert key(inc.update(text)) == key(analyze(text, "look.py", s)), (op, inc.last_stats)
+    assert inc.full_only is None, inc.full_only

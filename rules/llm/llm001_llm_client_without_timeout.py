@@ -151,7 +151,7 @@ used to finish within ten minutes can now fail with a timeout error.
         shown = int(timeout) if float(timeout).is_integer() else timeout
         finding = self.report(call.func, callee=name.replace("()", ""), verb=verb, consequence=consequence,
                               timeout=shown)
-        if self.ctx.workspace is not None:  # cross-module: where this client is used elsewhere
+        if getattr(self.ctx, "workspace", None) is not None:  # cross-module: where this client is used elsewhere
             from ..workspace_index import defined_here_uses
 
             finding.related = defined_here_uses(self.ctx, call)

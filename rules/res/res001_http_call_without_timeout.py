@@ -112,7 +112,7 @@ a call that used to wait indefinitely can now raise `Timeout`, which changes beh
                 origin.path, origin.span,
                 f"`{origin.qualname}` is a `{origin.ctor}` built here; it has no default timeout",
             ),)
-        elif self.ctx.workspace is not None:
+        elif getattr(self.ctx, "workspace", None) is not None:
             from ..workspace_index import defined_here_uses
 
             finding.related = defined_here_uses(self.ctx, call, functions_only=True)

@@ -177,7 +177,9 @@ semaphore-bounded gather snippet instead.
             return False
         name = expr.id
         functions = self.ctx.functions
-        if functions and all(isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) for f in functions):
+        if not all(isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) for f in functions):
+            return False  # in a lambda
+        if functions:
             # In a def's body: the engine's table of top-level statements binding `name` is
             # complete (and incremental analysis can track the lookup).
             statements: list[ast.AST] = self.ctx.module_statements(name)
