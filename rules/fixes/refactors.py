@@ -26,7 +26,7 @@ import libcst as cst
 
 from ..model import Fix, Span
 from .imports import local_modules
-from .transforms import add_decorator, add_keyword, keyword_arg, number, transport_errors
+from .transforms import add_decorator, add_keyword, errors_template, keyword_arg, number, transport_errors
 
 if TYPE_CHECKING:
     from .document import FixDocument
@@ -158,20 +158,11 @@ def _tenacity(doc: "FixDocument", span: Span) -> Fix | None:
     fn = doc.enclosing(call, cst.FunctionDef) if call is not None else None
     if fn is None or _has_retry(fn):
         return None
-    errors = transport_errors(doc, fn)
     imports: list[tuple[str, str | None]] = [
         ("tenacity", "retry"), ("tenacity", "stop_after_attempt"),
         ("tenacity", "wait_exponential_jitter"), ("tenacity", "retry_if_exception_type"),
     ]
-    parts = []
-    for module, attr in errors:
-        if not module:
-            parts.append(attr)
-            continue
-        if (module, None) not in imports:
-            imports.append((module, None))
-        parts.append(f"{{{imports.index((module, None))}}}.{attr}")
-    inner = parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+    inner = errors_template(transport_errors(doc, fn), imports)
     attempts = doc.options.retry.attempts
     max_wait = number(doc.options.retry.max_wait)
     code = (

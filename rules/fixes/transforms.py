@@ -502,14 +502,9 @@ def transport_errors(doc: "FixDocument", node: cst.CSTNode) -> list[tuple[str, s
     return out or list(DEFAULT_TRANSPORT_ERRORS)
 
 
-def retry_predicate_fix(finding: Finding, doc: "FixDocument", applicability: Applicability, message: str | None = None) -> Fix | None:
-    """Add `retry=retry_if_exception_type((<transport errors>,))` to the tenacity policy the
-    finding covers (a bare `@retry`, `@retry(...)`, `Retrying(...)`)."""
-    target: cst.CSTNode | None = doc.decorator_at(finding.span) or doc.call_at(finding.span)
-    if target is None:
-        return None
-    errors = transport_errors(doc, target)
-    imports: list[tuple[str, str | None]] = [("tenacity", "retry_if_exception_type")]
+def errors_template(errors: list[tuple[str, str]], imports: list[tuple[str, str | None]]) -> str:
+    """The exception type (or tuple of types) as a template whose `{i}` placeholders name
+    `imports[i]`; the modules the types live in are appended to `imports`."""
     parts = []
     for module, attr in errors:
         if not module:
@@ -518,5 +513,15 @@ def retry_predicate_fix(finding: Finding, doc: "FixDocument", applicability: App
         if (module, None) not in imports:
             imports.append((module, None))
         parts.append(f"{{{imports.index((module, None))}}}.{attr}")
-    inner = parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+    return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+
+
+def retry_predicate_fix(finding: Finding, doc: "FixDocument", applicability: Applicability, message: str | None = None) -> Fix | None:
+    """Add `retry=retry_if_exception_type((<transport errors>,))` to the tenacity policy the
+    finding covers (a bare `@retry`, `@retry(...)`, `Retrying(...)`)."""
+    target: cst.CSTNode | None = doc.decorator_at(finding.span) or doc.call_at(finding.span)
+    if target is None:
+        return None
+    imports: list[tuple[str, str | None]] = [("tenacity", "retry_if_exception_type")]
+    inner = errors_template(transport_errors(doc, target), imports)
     return keyword_fix(finding, doc, "retry", "{0}(" + inner + ")", applicability, message, imports)
