@@ -22,7 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-PROBE = Path(os.environ.get("LSP_PROBE", "/work/shared/tools/lsp_probe.py"))
+# The probe lives in the workspace's shared/ folder, beside the repository.
+PROBE = Path(os.environ.get("LSP_PROBE", Path(__file__).resolve().parents[2] / "shared" / "tools" / "lsp_probe.py"))
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 FILES = ["_pydecimal.py", "subprocess.py"]
 
