@@ -109,3 +109,56 @@ def interpolation_node(ctx: "FileContext", content: ast.expr) -> ast.expr:
         if kind in (VALUE, AUG) and isinstance(value, (ast.JoinedStr, ast.BinOp)):
             return value  # type: ignore[return-value]
     return content
+
+
+class PromptSites:
+    """Mixin for rules about prompt text: finds every place a prompt message is written
+    (message dicts, `("role", text)` tuples, LangChain message classes, prompt keywords of SDK
+    calls) and hands each to `on_prompt(role, value, slot)`; `first_report(node)` keeps one
+    finding per interpolated expression."""
+
+    def __init__(self, ctx: "FileContext") -> None:
+        super().__init__(ctx)  # type: ignore[call-arg]
+        self._seen: set[int] = set()
+
+    def on_prompt(self, role: str, value: ast.expr, slot: str) -> None:
+        raise NotImplementedError
+
+    def on_other_call(self, call: ast.Call, name: str) -> bool:
+        """A rule's own prompt-taking calls; True when handled."""
+        return False
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        if len(node.keys) < 2:
+            return
+        found = dict_message(node)
+        if found is not None:
+            self.on_prompt(found[0], found[1], f"the `{found[0]}` message")
+
+    def visit_Tuple(self, node: ast.Tuple) -> None:
+        if len(node.elts) != 2 or not isinstance(node.elts[0], ast.Constant):
+            return
+        found = tuple_message(node)
+        if found is not None:
+            self.on_prompt(found[0], found[1], f"the `(\"{found[0]}\", ...)` message")
+
+    def check_call(self, call: ast.Call, callee) -> None:  # type: ignore[no-untyped-def]
+        name = callee.qualname
+        assert name is not None
+        role = MESSAGE_CLASSES.get(name)
+        if role is not None:
+            found = class_message(call, role)
+            if found is not None:
+                slot = f"a `{name.rsplit('.', 1)[-1]}`" if "Template" not in name else "a system prompt template"
+                self.on_prompt(role, found[1], slot)
+            return
+        if self.on_other_call(call, name):
+            return
+        for role, kwarg, value in call_prompts(call, name):
+            self.on_prompt(role, value, f"`{kwarg}=`")
+
+    def first_report(self, node: ast.expr) -> bool:
+        if id(node) in self._seen:
+            return False
+        self._seen.add(id(node))
+        return True

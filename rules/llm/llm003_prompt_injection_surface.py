@@ -5,24 +5,14 @@ import ast
 
 from ..flow import is_dynamic_string
 from ..model import Rule, Severity
-from ..names import Binding
 from ._flow import MODEL, PARAM, REQUEST, RETRIEVAL, Origin, origins
-from ._prompts import (
-    CALL_PROMPT_CALLEES,
-    MESSAGE_CLASSES,
-    SYSTEM_ROLES,
-    call_prompts,
-    class_message,
-    dict_message,
-    interpolation_node,
-    tuple_message,
-)
+from ._prompts import CALL_PROMPT_CALLEES, MESSAGE_CLASSES, SYSTEM_ROLES, PromptSites, interpolation_node
 
 #: What makes an interpolated value untrusted, most telling first.
 _PRIORITY = (REQUEST, RETRIEVAL, MODEL, PARAM)
 
 
-class PromptInjectionSurface(Rule):
+class PromptInjectionSurface(PromptSites, Rule):
     code = "LLM003"
     name = "prompt-injection-surface"
     message = "{source} is interpolated into {slot}: text it carries is read as instructions and can override yours (prompt injection)"
@@ -118,37 +108,9 @@ wrapped in delimiters (`<document>…</document>`) and described as data, not in
         "def f(docs):\n    return [{'role': 'system', 'content': 'Use these:\\n' + '\\n'.join(docs)}]\n",
     )
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(ctx)
-        self._seen: set[int] = set()
-
-    def visit_Dict(self, node: ast.Dict) -> None:
-        if len(node.keys) < 2:
-            return
-        found = dict_message(node)
-        if found is not None and found[0] in SYSTEM_ROLES:
-            self._check(found[1], f"the `{found[0]}` message")
-
-    def visit_Tuple(self, node: ast.Tuple) -> None:
-        if len(node.elts) != 2 or not isinstance(node.elts[0], ast.Constant):
-            return
-        found = tuple_message(node)
-        if found is not None and found[0] in SYSTEM_ROLES:
-            self._check(found[1], f"the `(\"{found[0]}\", ...)` message")
-
-    def check_call(self, call: ast.Call, callee: Binding) -> None:
-        name = callee.qualname
-        assert name is not None
-        role = MESSAGE_CLASSES.get(name)
-        if role is not None:
-            found = class_message(call, role)
-            if found is not None and role in SYSTEM_ROLES:
-                self._check(found[1], f"a `{name.rsplit('.', 1)[-1]}`" if "Template" not in name
-                            else "a system prompt template")
-            return
-        for role, kwarg, value in call_prompts(call, name):
-            if role in SYSTEM_ROLES:
-                self._check(value, f"`{kwarg}=`")
+    def on_prompt(self, role: str, value: ast.expr, slot: str) -> None:
+        if role in SYSTEM_ROLES:
+            self._check(value, slot)
 
     def _check(self, content: ast.expr, slot: str) -> None:
         if not is_dynamic_string(self.ctx, content):
@@ -158,10 +120,8 @@ wrapped in delimiters (`<document>…</document>`) and described as data, not in
         if source is None:
             return
         node = interpolation_node(self.ctx, content)
-        if id(node) in self._seen:
-            return
-        self._seen.add(id(node))
-        self.report(node, source=source.label[:1].upper() + source.label[1:], slot=slot)
+        if self.first_report(node):
+            self.report(node, source=source.label[:1].upper() + source.label[1:], slot=slot)
 
 
 def _pick(found: frozenset[Origin]) -> Origin | None:

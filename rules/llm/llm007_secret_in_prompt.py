@@ -4,18 +4,9 @@ from __future__ import annotations
 import ast
 
 from ..model import Rule, Severity
-from ..names import Binding
 from ._apis import LANGCHAIN_MODELS, LANGCHAIN_RUNNABLE_METHODS
 from ._flow import SECRET, origins
-from ._prompts import (
-    CALL_PROMPT_CALLEES,
-    MESSAGE_CLASSES,
-    call_prompts,
-    class_message,
-    dict_message,
-    interpolation_node,
-    tuple_message,
-)
+from ._prompts import CALL_PROMPT_CALLEES, MESSAGE_CLASSES, PromptSites, interpolation_node
 
 _LANGCHAIN_PROMPT_CALLS = frozenset(
     f"{model}().{m}" for model in LANGCHAIN_MODELS for m in LANGCHAIN_RUNNABLE_METHODS
@@ -23,7 +14,7 @@ _LANGCHAIN_PROMPT_CALLS = frozenset(
 )
 
 
-class SecretInPrompt(Rule):
+class SecretInPrompt(PromptSites, Rule):
     code = "LLM007"
     name = "secret-in-prompt"
     message = "{source} is put into a prompt: the provider, its logs and anyone who can make the model repeat its context can read it"
@@ -109,39 +100,15 @@ that needs it, and the key should be rotated if prompts were logged.
         "API_KEY = 'a8f5f167f44f4964e6c998dee827110c'\ndef f(q):\n    return [{'role': 'user', 'content': f'{q} key={API_KEY}'}]\n",
     )
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(ctx)
-        self._seen: set[int] = set()
+    def on_prompt(self, role: str, value: ast.expr, slot: str) -> None:
+        self._check(value)
 
-    def visit_Dict(self, node: ast.Dict) -> None:
-        if len(node.keys) < 2:
-            return
-        found = dict_message(node)
-        if found is not None:
-            self._check(found[1])
-
-    def visit_Tuple(self, node: ast.Tuple) -> None:
-        if len(node.elts) != 2 or not isinstance(node.elts[0], ast.Constant):
-            return
-        found = tuple_message(node)
-        if found is not None:
-            self._check(found[1])
-
-    def check_call(self, call: ast.Call, callee: Binding) -> None:
-        name = callee.qualname
-        assert name is not None
-        role = MESSAGE_CLASSES.get(name)
-        if role is not None:
-            found = class_message(call, role)
-            if found is not None:
-                self._check(found[1])
-            return
-        if name in _LANGCHAIN_PROMPT_CALLS:
-            if call.args and not isinstance(call.args[0], (ast.List, ast.Starred)):
-                self._check(call.args[0])
-            return
-        for _, _, value in call_prompts(call, name):
-            self._check(value)
+    def on_other_call(self, call: ast.Call, name: str) -> bool:
+        if name not in _LANGCHAIN_PROMPT_CALLS:
+            return False
+        if call.args and not isinstance(call.args[0], (ast.List, ast.Starred)):
+            self._check(call.args[0])
+        return True
 
     def _check(self, content: ast.expr) -> None:
         if isinstance(content, (ast.List, ast.Constant)) and not (
@@ -152,8 +119,6 @@ that needs it, and the key should be rotated if prompts were logged.
         if not secrets:
             return
         node = interpolation_node(self.ctx, content)
-        if id(node) in self._seen:
-            return
-        self._seen.add(id(node))
-        label = secrets[0].label
-        self.report(node, source=label[:1].upper() + label[1:])
+        if self.first_report(node):
+            label = secrets[0].label
+            self.report(node, source=label[:1].upper() + label[1:])
