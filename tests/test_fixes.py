@@ -144,39 +144,35 @@ def test_res001_multiline_call_with_trailing_comma_and_comments() -> None:
     )
 
 
-def test_res001_multiline_without_trailing_comma() -> None:
-    text = "import requests\nrequests.get(\n    'u',\n    headers=h\n)\n"
-    assert fixed(text, "RES001") == "import requests\nrequests.get(\n    'u',\n    headers=h,\n    timeout=10\n)\n"
+# (case, text, text after RES001's fix): the keyword lands in the call's own layout.
+RES001_LAYOUTS = [
+    ("multiline_without_trailing_comma",
+     "import requests\nrequests.get(\n    'u',\n    headers=h\n)\n",
+     "import requests\nrequests.get(\n    'u',\n    headers=h,\n    timeout=10\n)\n"),
+    ("hanging_indent",
+     "import requests\nrequests.get('u',\n             headers=h)\n",
+     "import requests\nrequests.get('u',\n             headers=h,\n             timeout=10)\n"),
+    ("non_ascii_columns_and_crlf",
+     "import requests\r\nx = 'é😀'; requests.get('ü')\r\n",
+     "import requests\r\nx = 'é😀'; requests.get('ü', timeout=10)\r\n"),
+    ("parenthesized_callee_and_tabs",
+     "import requests\nif True:\n\t(requests.get)('u')\n",
+     "import requests\nif True:\n\t(requests.get)('u', timeout=10)\n"),
+    ("keyword_goes_before_double_star",
+     "import requests\nrequests.get(*a)\n",
+     "import requests\nrequests.get(*a, timeout=10)\n"),
+    ("generator_argument_gets_parentheses",
+     "import socket\nsocket.create_connection(x for x in y)\n",
+     "import socket\nsocket.create_connection((x for x in y), timeout=10)\n"),
+    ("no_trailing_newline",
+     "import requests\nrequests.get('u')",
+     "import requests\nrequests.get('u', timeout=10)"),
+]
 
 
-def test_res001_hanging_indent() -> None:
-    text = "import requests\nrequests.get('u',\n             headers=h)\n"
-    assert fixed(text, "RES001") == "import requests\nrequests.get('u',\n             headers=h,\n             timeout=10)\n"
-
-
-def test_res001_non_ascii_columns_and_crlf() -> None:
-    text = "import requests\r\nx = 'é😀'; requests.get('ü')\r\n"
-    assert fixed(text, "RES001") == "import requests\r\nx = 'é😀'; requests.get('ü', timeout=10)\r\n"
-
-
-def test_res001_parenthesized_callee_and_tabs() -> None:
-    text = "import requests\nif True:\n\t(requests.get)('u')\n"
-    assert fixed(text, "RES001") == "import requests\nif True:\n\t(requests.get)('u', timeout=10)\n"
-
-
-def test_res001_keyword_goes_before_double_star() -> None:
-    text = "import requests\nrequests.get(*a)\n"
-    assert fixed(text, "RES001") == "import requests\nrequests.get(*a, timeout=10)\n"
-
-
-def test_res001_generator_argument_gets_parentheses() -> None:
-    text = "import socket\nsocket.create_connection(x for x in y)\n"
-    assert fixed(text, "RES001") == "import socket\nsocket.create_connection((x for x in y), timeout=10)\n"
-
-
-def test_res001_no_trailing_newline() -> None:
-    text = "import requests\nrequests.get('u')"
-    assert fixed(text, "RES001") == "import requests\nrequests.get('u', timeout=10)"
+@pytest.mark.parametrize("text,expected", [c[1:] for c in RES001_LAYOUTS], ids=[c[0] for c in RES001_LAYOUTS])
+def test_res001_layout(text: str, expected: str) -> None:
+    assert fixed(text, "RES001") == expected
 
 
 def test_res001_in_a_large_class() -> None:
