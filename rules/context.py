@@ -20,7 +20,6 @@ _DEF_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 class FileContext:
     #: Class-level defaults for subclasses that skip __init__ (rules/incremental.py's _Ctx).
     workspace: Any = None
-    _relative: dict[str, str] | None = None
 
     def __init__(self, path: str, text: str, tree: ast.Module, settings: "FileSettings") -> None:
         self.path = path
@@ -37,7 +36,6 @@ class FileContext:
         self.cache: dict[str, Any] = {}
         #: The workspace index's read-only view (cross-module names), or None: single-file analysis.
         self.workspace = getattr(settings, "workspace_index", None)
-        self._relative: dict[str, str] | None = None
 
     # ----- the walk's position -------------------------------------------------
     @property
@@ -83,6 +81,22 @@ class FileContext:
                         return node
                 return None
         return None
+
+    def memo(self, key: str, factory: Any = dict) -> Any:
+        """A memo for one analysis of this file (nodes already reported, per-function summaries),
+        kept on the context rather than on the rule: incremental analysis drops it at every
+        update instead of treating it as state carried between statements."""
+        name = "_resilint_memo_" + key
+        found = self.__dict__.get(name)
+        if found is None:
+            found = self.__dict__[name] = factory()
+        return found
+
+    def text_has(self, markers: tuple[str, ...]) -> bool:
+        """Whether any of `markers` occurs anywhere in the file: a cheap per-file gate for a rule
+        that can only fire in files mentioning some package or API. Use this rather than reading
+        `ctx.text`: incremental analysis re-checks the gate on every edit instead of giving up."""
+        return any(m in self.text for m in markers)
 
     @staticmethod
     def note(node: ast.AST, key: str, value: Any) -> None:
@@ -138,6 +152,8 @@ class FileContext:
             base = expr.value
             if isinstance(base, ast.Name) and scopes is None and self._is_self(base.id):
                 b = self._self_attrs().get(expr.attr)
+                if b is None and self.workspace is not None and len(self.scopes) == 3:  # a base's `self.x`
+                    b = self.workspace.self_attr(self.path, self.scopes[1].node, expr.attr)
                 return b if b is not None and b.qualname is not None else None
             inner = self.resolve(base, scopes)
             if inner is None:
@@ -157,19 +173,24 @@ class FileContext:
 
     # ----- cross-module names (only with a workspace index) ------------------------------
     def _relative_import(self, name: str, scopes: list[Scope] | None) -> Binding | None:
-        """`from .http import session`: the engine binds relative imports to UNKNOWN; with an
-        index, a module-level name bound once, by such an import, resolves through the index."""
-        if self._relative is None:
-            from .workspace_index import relative_imports
-
-            self._relative = relative_imports(self.tree, self.workspace, self.path)
-        target = self._relative.get(name)
-        if target is None:
-            return None
+        """`from .http import session`: the engine binds relative imports to no qualified name
+        (keeping the import statement as the binding's origin); with an index, a module-level
+        name whose binding is such an import, and that no assignment or def rebinds, resolves
+        through the index. Read from the scope, never the module body (incremental analysis)."""
         chain = self.scopes if scopes is None else scopes
         for scope in reversed(chain[1:]):
             if name in scope.names:
                 return None  # shadowed by a local
+        module_scope = chain[0]
+        bound = module_scope.names.get(name)
+        node = bound.origin if bound is not None else None
+        if not isinstance(node, ast.ImportFrom) or not node.level or module_scope.binders.get(name):
+            return None
+        from .workspace_index import relative_target
+
+        target = relative_target(self.workspace, self.path, node, name)
+        if target is None:
+            return None
         hit = self.workspace.remap(Binding(target))
         if hit.qualname != target:
             return hit
@@ -185,6 +206,13 @@ class FileContext:
         if len(self.scopes) >= 2 and self.scopes[-1].kind == "function" and self.scopes[-2].kind == "class":
             return self.scopes[-2]
         return None
+
+    def enclosing_class(self) -> ast.ClassDef | None:
+        """The class whose method is being walked, for a rule that reads the class's other
+        methods (incremental analysis then re-walks all of that class's methods on an edit)."""
+        scope = self.enclosing_class_scope()
+        node = scope.node if scope is not None else None
+        return node if isinstance(node, ast.ClassDef) else None
 
     def _is_self(self, name: str) -> bool:
         fn = self.function

@@ -10,7 +10,7 @@ from typing import Callable
 
 from .context import FileContext
 from .model import INTERNAL_ERROR, SYNTAX_ERROR, Finding, Rule, Severity, Span
-from .names import UNKNOWN, Binding, Scope, import_bindings, target_names
+from .names import UNKNOWN, Scope, import_bindings, target_names
 from .settings import FileSettings
 from .source import decode_source, split_lines
 from .suppression import apply_suppressions

@@ -4,8 +4,10 @@
 Everything is computed lazily: the first query about a function does ONE bounded walk of
 that function's body (nested defs, classes and lambdas are not entered) collecting every
 local binding, and the result is cached on the file context keyed by the function node's
-id. Module-level code gets a shallow statement walk (function and class bodies skipped) the
-first time a module-level name is needed. Nothing here walks the whole module.
+id. Module-level names are read one at a time from the walk's binder table (`Scope.binders`:
+the module-level statements that bound the name), never by walking the module's body, so that
+incremental analysis tracks them as ordinary module-name reads; nothing about module-level
+names is memoised beyond one query, since the binders grow during the module-level walk.
 
 Flow-insensitive on purpose: a local name stands for the union of everything assigned to
 it in the function (assignment, augmented assignment, tuple unpacking, walrus, `for`
@@ -74,23 +76,66 @@ class FunctionFlow:
 
 # ----- building ------------------------------------------------------------------------------
 def flow_for(ctx: "FileContext", func: ast.AST | None = None) -> FunctionFlow:
-    """The cached flow of `func` (default: the function being visited; None = module level)."""
+    """The flow of `func` (cached per function node; None = module level, built per query)."""
+    if func is None:
+        return ModuleFlow(ctx)
     cache: dict[int, FunctionFlow] | None = getattr(ctx, _CACHE_ATTR, None)
     if cache is None:
         cache = {}
         setattr(ctx, _CACHE_ATTR, cache)
-    key = id(func) if func is not None else 0
-    flow = cache.get(key)
+    flow = cache.get(id(func))
     if flow is None:
-        flow = cache[key] = _build(ctx, func)
+        flow = cache[id(func)] = _build(ctx, func)
     return flow
 
 
-def _build(ctx: "FileContext", func: ast.AST | None) -> FunctionFlow:
+class ModuleFlow(FunctionFlow):
+    """The module's top-level bindings, read name by name from the binder table."""
+
+    __slots__ = ()
+
+    def __init__(self, ctx: "FileContext") -> None:
+        super().__init__(None)
+        self.defs = _ModuleDefs(ctx)  # type: ignore[assignment]
+
+    def binds(self, name: str) -> bool:
+        return name in self.defs
+
+
+class _ModuleDefs:
+    """`FunctionFlow.defs` for the module: a name's definitions come from the statements that
+    bound it (assignments, defs, classes); a name bound otherwise (import, `for`, `with`) is opaque."""
+
+    __slots__ = ("ctx", "loaded")
+
+    def __init__(self, ctx: "FileContext") -> None:
+        self.ctx = ctx
+        self.loaded: dict[str, list] = {}
+
+    def get(self, name: str, default=()):  # type: ignore[no-untyped-def]
+        found = self.loaded.get(name)
+        if found is None:
+            found = self.loaded[name] = self._load(name)
+        return found or default
+
+    def __contains__(self, name: str) -> bool:
+        return bool(self.get(name))
+
+    def _load(self, name: str) -> list:
+        scope = self.ctx.module_scope
+        if name not in scope.names:
+            return []
+        flow = FunctionFlow(None)
+        for node, _direct in scope.binders.get(name, ()):
+            if isinstance(node, _SCOPES):
+                flow.add(name, OPAQUE, None)
+            else:
+                _record(flow, node)
+        return flow.defs.get(name) or [(OPAQUE, None, None)]
+
+
+def _build(ctx: "FileContext", func: ast.AST) -> FunctionFlow:
     flow = FunctionFlow(func)
-    if func is None:
-        _walk_module(flow, ctx.tree.body)
-        return flow
     args = func.args  # type: ignore[attr-defined]
     for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
         if a is not None:
@@ -101,30 +146,6 @@ def _build(ctx: "FileContext", func: ast.AST | None) -> FunctionFlow:
     else:  # lambda
         _walk_body(flow, [func.body])  # type: ignore[attr-defined]
     return flow
-
-
-def _walk_module(flow: FunctionFlow, body: list[ast.stmt]) -> None:
-    """Module level: statements only (bodies of defs and classes skipped)."""
-    stack = list(reversed(body))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            _record(flow, node)
-        elif isinstance(node, _SCOPES):
-            flow.add(node.name, OPAQUE, None)  # type: ignore[union-attr]
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                flow.add((alias.asname or alias.name).split(".")[0], OPAQUE, None)
-        elif isinstance(node, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
-            _record(flow, node)
-            stack.extend(reversed(node.body))
-            stack.extend(reversed(getattr(node, "orelse", [])))
-        elif isinstance(node, (ast.If, ast.While)):
-            stack.extend(reversed(node.body))
-            stack.extend(reversed(node.orelse))
-        elif isinstance(node, ast.Try) or node.__class__.__name__ == "TryStar":
-            for part in (node.body, *[h.body for h in node.handlers], node.orelse, node.finalbody):  # type: ignore[attr-defined]
-                stack.extend(reversed(part))
 
 
 def _walk_body(flow: FunctionFlow, body: list[ast.AST]) -> None:

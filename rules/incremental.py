@@ -32,9 +32,27 @@ in a name they read; function bodies are re-walked for new chunks and for chunks
 a module name whose final binding changed. Unchanged chunks keep their findings, shifted by
 the line delta (column positions are untouched: whole lines moved).
 
+An edit that replaces whole chunks (it starts and ends on chunk boundaries, as inserting or
+deleting top-level statements does) is parsed on its own first: when its new lines parse alone,
+nothing around them can have changed, so the neighbouring chunks are kept as they are.
+
+An edit inside one method of a class (the common case while typing) re-parses that method
+alone (its lines under a stand-in `class _:` line), swaps it into the class node, re-runs the
+class's module-level walk (cheap: method bodies are deferred) and walks only that method's
+body, starting from the `self.x` tables the methods before it left (recorded per method);
+the other methods keep their findings. All methods are walked again when the edited one
+leaves different `self.x` tables, or when a rule read the whole class while walking one of
+them (`ctx.enclosing_class()`).
+
+Per-file gates: a rule may ask `ctx.text_has(markers)` (e.g. "does this file mention openai?")
+instead of reading `ctx.text`; every answer is re-checked on each new text and a flipped one
+starts the analysis over, exactly as `analyze()` would see it. Memos that helper layers keep on
+the context (`_resilint_*` attributes, keyed by node ids) are dropped at every update.
+
 Safety nets (any of them -> the exact `analyze()` result):
-  * rules with a `finish()` hook, rules that keep per-instance state across statements
-    (state compared to its initial value at every statement boundary), rules that read the
+  * rules that keep per-instance state across statements (state compared to its initial
+    value at every statement boundary; a `finish()` hook must report nothing from the
+    initial state, which is checked once, since it is never called here), rules that read the
     whole file (`ctx.tree.body`, `ctx.text`, `ctx.findings`, a line of `ctx.index` outside the
     statement, another statement's class scope, iterate the module scope) or
     report a range outside the statement they were visiting: the analyzer switches to
@@ -80,6 +98,25 @@ def split_keepends(text: str) -> list[str]:
         if ch in text:
             return _LINE_RE.findall(text)
     return text.splitlines(True)
+
+
+def _common_ends(old: list[str], new: list[str]) -> tuple[int, int]:
+    """(lines equal at the start, lines equal at the end, not overlapping the start ones),
+    compared a block at a time (list comparison runs in C)."""
+    limit = min(len(old), len(new))
+    p, step = 0, 256
+    while step:
+        while p + step <= limit and old[p:p + step] == new[p:p + step]:
+            p += step
+        step //= 4
+    limit -= p
+    n_old, n_new = len(old), len(new)
+    s, step = 0, 256
+    while step:
+        while s + step <= limit and old[n_old - s - step:n_old - s] == new[n_new - s - step:n_new - s]:
+            s += step
+        step //= 4
+    return p, s
 
 
 class _Fallback(BaseException):
@@ -360,6 +397,7 @@ class _Ctx(FileContext):
         self._owner = owner
         self.path = path
         self.settings = settings
+        self.workspace = getattr(settings, "workspace_index", None)
         self.tree = module
         self.index = _Index(owner)
         self.scopes = [scope]
@@ -373,6 +411,17 @@ class _Ctx(FileContext):
     def text(self) -> str:  # type: ignore[override]
         self._owner._violation("a rule read ctx.text")
         return self._owner._text
+
+    def enclosing_class(self):  # type: ignore[no-untyped-def]
+        self._owner._class_wide = True
+        return super().enclosing_class()
+
+    def text_has(self, markers: tuple[str, ...]) -> bool:
+        owner = self._owner
+        if any("\n" in m or "\r" in m for m in markers):
+            owner._violation("a per-file gate spans lines")
+        found = owner._gates[markers] = any(m in owner._text for m in markers)
+        return found
 
     @property
     def findings(self) -> list[Finding]:  # type: ignore[override]
@@ -406,6 +455,43 @@ class _Chunk:
     entries: list[tuple] = field(default_factory=list)
     class_ids: set[int] = field(default_factory=set)
     class_scopes: list[Scope] = field(default_factory=list)
+    #: Per deferred root entry (the chunk's defs, in order): its node's id, the slice of
+    #: `deferred` its body and nested defs produced, and the `self.x` tables of the chunk's
+    #: classes before and after its body (see _method_edit).
+    roots: list[tuple[int, int, int, tuple, tuple]] = field(default_factory=list)
+    #: A rule read a whole class while walking one of its methods (ctx.enclosing_class()):
+    #: an edit in any method may change another method's findings.
+    class_wide: bool = False
+
+
+def _self_attrs_of(scopes: list[Scope]) -> tuple:
+    return tuple(None if s._self_attrs is None else dict(s._self_attrs) for s in scopes)
+
+
+def _method_at(cls: ast.ClassDef, p: int, old_hi: int) -> list[tuple[ast.ClassDef, int]] | None:
+    """The path [(class, index in its body), ...] to the method of `cls` (or of a class nested
+    in it) whose body holds the changed lines [p, old_hi) (0-based; p may also be the line right
+    after the method, where lines typed at its end go); None when there is no such method."""
+    path: list[tuple[ast.ClassDef, int]] = []
+    node = cls
+    while True:
+        for i, stmt in enumerate(node.body):
+            end = stmt.end_lineno or 0
+            if not (_stmt_start(stmt) <= p <= end and old_hi <= end):
+                continue
+            if stmt.__class__ is ast.ClassDef:
+                path.append((node, i))
+                node = stmt
+                break
+            if stmt.__class__ in _DEFS and stmt.lineno - 1 < stmt.body[0].lineno - 1 <= p:  # type: ignore[attr-defined]
+                path.append((node, i))
+                return path
+            return None
+        else:
+            return None
+
+
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 def _stmt_start(node: ast.stmt) -> int:
@@ -430,9 +516,6 @@ class IncrementalAnalyzer:
         #: What the last update did (for benchmarks and tests).
         self.last_stats: dict[str, Any] = {}
         self._reset()
-        finishers = [cls.code for cls in self.settings.rule_classes() if cls.finish is not Rule.finish]
-        if finishers:
-            self.full_only = f"rules with a finish() hook: {', '.join(finishers)}"
 
     # ----- public ------------------------------------------------------------------------
     def update(self, text: str) -> AnalysisResult:
@@ -440,6 +523,7 @@ class IncrementalAnalyzer:
             self.last_stats = {"mode": "analyze"}
             return analyze(text, self.path, self.settings)
         self._text = text
+        self._forget_memos()
         try:
             if self._chunks is None:
                 return self._rebuild(text, split_keepends(text), None)
@@ -464,6 +548,16 @@ class IncrementalAnalyzer:
         self._cur_class_ids: set[int] = set()
         self._cur_class_scopes: list[Scope] = []
         self._violated: str | None = None
+        self._class_wide = False
+        #: ctx.text_has() gates asked so far, with their answer on the current text.
+        self._gates: dict[tuple[str, ...], bool] = {}
+
+    def _forget_memos(self) -> None:
+        """Drop what helper layers memoised on the context (keyed by node ids of the last text)."""
+        ctx = getattr(self, "ctx", None)
+        if ctx is not None:
+            for key in [k for k in ctx.__dict__ if k.startswith("_resilint_")]:
+                del ctx.__dict__[key]
 
     def _violation(self, reason: str) -> None:
         if self._violated is None:
@@ -496,6 +590,16 @@ class IncrementalAnalyzer:
             except Exception:
                 self.full_only = f"rule {rule.code} keeps state that cannot be copied"
                 raise _Fallback from None
+        # A finish() hook reports from state collected during the walk. Incremental analysis
+        # never calls it, so it must report nothing while the rule's state is untouched (the
+        # state is checked at every statement boundary): one call now proves it.
+        self.ctx._out = []
+        for rule in self.rules:
+            if type(rule).finish is not Rule.finish:
+                rule.finish()
+                if self.ctx._out:
+                    self.full_only = f"rule {rule.code}'s finish() reports without collected state"
+                    raise _Fallback
         self._check()
 
     def _check(self) -> None:
@@ -554,7 +658,6 @@ class IncrementalAnalyzer:
         self._check()
 
     def _walk_deferred(self, chunk: _Chunk, names: _Names) -> None:
-        ctx, walker = self.ctx, self.walker
         self._lo, self._hi = chunk.start, chunk.start + chunk.nlines
         chunk.reads_def = names.reads = set()
         names.writes = None
@@ -564,17 +667,44 @@ class IncrementalAnalyzer:
             scope._self_attrs = None
         self.mscope.names = names
         self.mscope.binders = names.binders  # type: ignore[assignment]
-        chunk.deferred = ctx._out = []
-        queue = [(node, list(scopes), list(parents), list(functions)) for node, scopes, parents, functions in chunk.entries]
+        entries = chunk.entries
+        self._class_wide = False
+        outs, attrs = self._run_deferred(entries, chunk.class_scopes)
+        chunk.class_wide = self._class_wide
+        chunk.deferred, chunk.roots, at = [], [], 0
+        for (node, *_), out, (before, after) in zip(entries, outs, attrs):
+            chunk.deferred.extend(out)
+            chunk.roots.append((id(node), at, at + len(out), before, after))
+            at += len(out)
+        chunk.all_def = names.all
+        self._check_spans(chunk, chunk.deferred)
+        self._check()
+
+    def _run_deferred(self, entries: list[tuple], class_scopes: list[Scope]) -> tuple[list[list[Finding]], list[tuple]]:
+        """Walk the bodies of `entries` (and the defs nested in them, queued as the engine does),
+        collecting each root entry's findings apart, with the chunk's `self.x` tables around it."""
+        ctx, walker = self.ctx, self.walker
+        queue = [(node, list(scopes), list(parents), list(functions)) for node, scopes, parents, functions in entries]
+        tags = list(range(len(queue)))
+        outs: list[list[Finding]] = [[] for _ in queue]
+        attrs: list[tuple] = []
         walker.deferred = queue
         body = walker._function_body
         while queue:
             node, scopes, parents, functions = queue.pop(0)
+            tag = tags.pop(0)
+            root = tag == len(attrs)  # roots are queued first, in order; nested defs after them
+            if root:
+                before = _self_attrs_of(class_scopes)
             ctx.scopes, ctx.parents, ctx.functions = scopes, parents, functions
+            ctx._out = outs[tag]
+            waiting = len(queue)
             body(node)
-        chunk.all_def = names.all
-        self._check_spans(chunk, chunk.deferred)
-        self._check()
+            tags.extend([tag] * (len(queue) - waiting))
+            if root:
+                attrs.append((before, _self_attrs_of(class_scopes)))
+        walker.deferred = []
+        return outs, attrs
 
     def _forget(self, chunk: _Chunk) -> None:
         """Drop a chunk's classes from ctx.class_scopes (its nodes are about to go)."""
@@ -682,25 +812,26 @@ class IncrementalAnalyzer:
         n_old, n_new = len(old), len(new)
         if not chunks or not n_old:
             return self._rebuild(text, new, None)
-        p = 0
-        limit = min(n_old, n_new)
-        while p < limit and old[p] == new[p]:
-            p += 1
-        s = 0
-        limit -= p
-        while s < limit and old[n_old - 1 - s] == new[n_new - 1 - s]:
-            s += 1
+        p, s = _common_ends(old, new)
         if p == n_old == n_new:
             self.last_stats = {"mode": "unchanged"}
             self._text = text
             return self._result(text)
+        if self._gates and self._gate_flipped(old[p:n_old - s], new[p:n_new - s], text):
+            return self._rebuild(text, new, None)  # a rule's per-file gate flipped: start over, as analyze() would
         delta = n_new - n_old
+        inside_method = self._method_edit(text, new, p, n_old - s, delta)
+        if inside_method is not None:
+            return inside_method
         starts = [c.start for c in chunks]
         old_hi = n_old - s
         i0 = bisect_right(starts, p - 1) - 1 if p > 0 else 0
         j0 = bisect_right(starts, old_hi) if old_hi < n_old else len(chunks)
-        module = None
-        for attempt in range(_WIDEN + 1):
+        module = self._whole_chunks(new, starts, p, old_hi, n_old, delta)
+        if module is not None:
+            i0 = bisect_right(starts, p - 1)
+            j0 = bisect_right(starts, old_hi - 1) if old_hi < n_old else len(chunks)
+        for attempt in range(_WIDEN + 1 if module is None else 0):
             ra = chunks[i0].start
             rb_new = (chunks[j0].start if j0 < len(chunks) else n_old) + delta
             try:
@@ -721,6 +852,8 @@ class IncrementalAnalyzer:
             return self._rebuild(text, new, tree)
 
         # From here on the state is being rewritten: any _Fallback resets it.
+        ra = chunks[i0].start if i0 < len(chunks) else n_old
+        rb_new = (chunks[j0].start if j0 < len(chunks) else n_old) + delta
         self._cur_lines = new
         head, old_region, tail = chunks[:i0], chunks[i0:j0], chunks[j0:]
         region = self._partition(module.body, new, ra, rb_new)
@@ -793,6 +926,167 @@ class IncrementalAnalyzer:
             "deferred_rewalks": def_rewalks,
         }
         return self._result(text)
+
+    def _method_edit(self, text: str, new: list[str], p: int, old_hi: int, delta: int) -> AnalysisResult | None:
+        """An edit inside one method of a class: re-parse that method alone, swap it into the
+        class, re-walk the class's statements (cheap: bodies are deferred) and only that
+        method's body; the other methods keep their findings. None when the edit is not of
+        that shape (the caller then re-parses whole chunks)."""
+        chunks = self._chunks
+        assert chunks is not None
+        k = bisect_right([c.start for c in chunks], p) - 1
+        if k < 0:
+            return None
+        chunk = chunks[k]
+        if len(chunk.nodes) != 1 or chunk.nodes[0].__class__ is not ast.ClassDef or not chunk.roots:
+            return None
+        if old_hi > chunk.start + chunk.nlines:
+            return None
+        self._materialize(chunk)
+        path = _method_at(chunk.nodes[0], p, old_hi)  # type: ignore[arg-type]
+        if path is None:
+            return None
+        owner, i = path[-1]
+        method = owner.body[i]
+        s0, e0 = _stmt_start(method), method.end_lineno or 0
+        if s0 < 1:
+            return None
+        try:
+            # The method's own lines, under a stand-in class line, at their real line numbers.
+            wrapper = ast.parse("\n" * (s0 - 1) + "class _:\n" + "".join(new[s0:e0 + delta]), filename=self.path)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            return None
+        if len(wrapper.body) != 1 or len(wrapper.body[0].body) != 1:  # type: ignore[attr-defined]
+            return None
+        fresh = wrapper.body[0].body[0]  # type: ignore[attr-defined]
+        if (fresh.__class__ is not method.__class__ or fresh.name != method.name or fresh.end_lineno != e0 + delta
+                or len(fresh.decorator_list) != len(method.decorator_list) or fresh.col_offset != method.col_offset):
+            return None
+
+        # From here on the state is being rewritten: any _Fallback resets it.
+        owner.body[i] = fresh
+        for cls, j in reversed(path):
+            if delta:
+                for later in cls.body[j + 1:]:
+                    ast.increment_lineno(later, delta)
+            last = cls.body[-1]
+            cls.end_lineno, cls.end_col_offset = last.end_lineno, last.end_col_offset
+        chunk.nlines += delta
+        chunk.directives = self._chunk(chunk.start, chunk.start + chunk.nlines, [], new).directives
+        for later in chunks[k + 1:]:
+            later.start += delta
+        self._cur_lines = new
+
+        names = _Names(self)
+        for c in chunks[:k]:
+            for key, value in c.binds:
+                dict.__setitem__(names, key, value)
+        old_binds = chunk.binds
+        old = (chunk.deferred, chunk.roots, chunk.reads_def, chunk.all_def)
+        self._forget(chunk)
+        self._walk_top(chunk, names)
+        if len(old_binds) != len(chunk.binds) or not all(
+            a[0] == b[0] and _same(a[1], b[1]) for a, b in zip(old_binds, chunk.binds)
+        ):
+            raise _Fallback  # cannot happen from inside a method body; never guess
+        for c in chunks[k + 1:]:
+            for key, value in c.binds:
+                dict.__setitem__(names, key, value)
+        self._walk_method(chunk, names, method, fresh, old, e0, delta)
+        self._lines = new
+        self.last_stats = {"mode": "incremental", "parsed_lines": e0 + delta - s0, "region_chunks": 0,
+                           "top_rewalks": 1, "deferred_rewalks": 0, "method": fresh.name}
+        return self._result(text)
+
+    def _walk_method(self, chunk: _Chunk, names: _Names, method: ast.AST, fresh: ast.AST, old: tuple,
+                     e0: int, delta: int) -> None:
+        """The deferred phase of `chunk` after `method` was replaced by `fresh`: only its body
+        is walked, from the `self.x` tables the methods before it left; when it leaves different
+        tables (it assigns a `self.x`) the methods after it may change, so all are walked."""
+        old_deferred, old_roots, old_reads, old_all = old
+        entries = chunk.entries
+        ids = [id(node) for node, *_ in entries]
+        expected = [id(fresh) if r[0] == id(method) else r[0] for r in old_roots]
+        if chunk.class_wide or ids != expected or len(old_roots[0][3]) != len(chunk.class_scopes):
+            self._walk_deferred(chunk, names)
+            return
+        at = ids.index(id(fresh))
+        _, _, _, before, after = old_roots[at]
+        self._lo, self._hi = chunk.start, chunk.start + chunk.nlines
+        names.reads = set()
+        names.writes = None
+        names.all = False
+        self._cur_class_ids = chunk.class_ids
+        for scope, table in zip(chunk.class_scopes, before):
+            scope._self_attrs = None if table is None else dict(table)
+        self.mscope.names = names
+        self.mscope.binders = names.binders  # type: ignore[assignment]
+        self._class_wide = False
+        outs, attrs = self._run_deferred([entries[at]], chunk.class_scopes)
+        if attrs[0][1] != after or self._class_wide:
+            # Walked again in this update: per-walk memos (nodes already reported) must go too.
+            self._forget_memos()
+            self._walk_deferred(chunk, names)
+            return
+        found = outs[0]
+        self._check_spans(chunk, found)
+        self._check()
+        shift = self._shift_after
+        deferred: list[Finding] = []
+        roots = []
+        for n, (node_id, lo, hi, b, a) in enumerate(old_roots):
+            part = found if n == at else [shift(f, e0, delta) for f in old_deferred[lo:hi]] if delta else old_deferred[lo:hi]
+            roots.append((ids[n], len(deferred), len(deferred) + len(part), b, a))
+            deferred.extend(part)
+        chunk.deferred, chunk.roots = deferred, roots
+        chunk.reads_def = old_reads | names.reads
+        chunk.all_def = old_all or names.all
+
+    def _shift_after(self, f: Finding, line: int, d: int) -> Finding:
+        """`f` with its ranges at or after `line` moved by `d` lines (the others stay)."""
+        def move(span: Span) -> Span:
+            return _shift_span(span, d) if span.line >= line else span
+
+        fix = f.fix
+        if fix is not None:
+            fix = replace(fix, edits=tuple(Edit(move(e.span), e.new_text) for e in fix.edits))
+        related = f.related
+        if related:
+            related = tuple(replace(r, span=move(r.span)) if r.path == self.path else r for r in related)
+        return Finding(f.code, f.message, move(f.span), f.severity, fix, f.data, related)
+
+    def _gate_flipped(self, removed: list[str], added: list[str], text: str) -> bool:
+        """Whether a ctx.text_has() answer differs on `text`. Markers hold no line break, so a
+        new occurrence lies inside the added lines, and a lost one inside the removed lines."""
+        added_text = removed_text = None
+        for markers, found in self._gates.items():
+            if found:
+                if removed_text is None:
+                    removed_text = "".join(removed)
+                if any(m in removed_text for m in markers) and not any(m in text for m in markers):
+                    return True
+            else:
+                if added_text is None:
+                    added_text = "".join(added)
+                if any(m in added_text for m in markers):
+                    return True
+        return False
+
+    def _whole_chunks(self, new: list[str], starts: list[int], p: int, old_hi: int, n_old: int,
+                      delta: int) -> ast.Module | None:
+        """The new lines alone, parsed, when the edit replaced whole chunks (old lines [p, old_hi)
+        on chunk boundaries) and those lines parse on their own; else None."""
+        if p >= n_old or starts[bisect_right(starts, p) - 1] != p:
+            return None
+        if old_hi < n_old and starts[bisect_right(starts, old_hi) - 1] != old_hi:
+            return None
+        region = "".join(new[p:old_hi + delta])
+        if region and not region.endswith(("\n", "\r")):
+            return None
+        try:
+            return ast.parse("\n" * p + region, filename=self.path)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            return None
 
     # ----- result ------------------------------------------------------------------------
     def _result(self, text: str) -> AnalysisResult:

@@ -84,7 +84,8 @@ class Finding:
 
     def sort_key(self) -> tuple:
         s = self.span
-        return (s.line, s.col, self.code, s.end_line, s.end_col)
+        # The message breaks ties, so that the order never depends on the order of the walk.
+        return (s.line, s.col, self.code, s.end_line, s.end_col, self.message)
 
 
 class Rule:

@@ -51,10 +51,10 @@ def import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str, Bindin
                 top = alias.name.split(".", 1)[0]
                 out.append((top, Binding(top)))
         return out
-    if node.level:  # relative imports point into the user's own package: unknown here
+    if node.level:  # into the user's own package: unknown here, but the import is kept for the index
         for alias in node.names:
             if alias.name != "*":
-                out.append((alias.asname or alias.name, UNKNOWN))
+                out.append((alias.asname or alias.name, Binding(None, node)))  # type: ignore[arg-type]
         return out
     module = node.module or ""
     for alias in node.names:

@@ -38,7 +38,7 @@ from .res._http import HTTPX_FUNCTIONS, REQUESTS_FUNCTIONS, TIMEOUT_POSITIONS
 from .res._timeouts import CLIENTS, LLM_CLIENTS
 from .source import LineIndex, decode_source
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 CACHE_NAME = "index.json"
 #: Above this many files to parse, a cold build parses on all cores.
 PARALLEL_PARSE = 150
@@ -156,6 +156,7 @@ class _Summarizer:
         self.returns: dict[str, dict] = {}
         self.helpers: dict[str, list] = {}
         self.counts: dict[str, int] = {}
+        self.classes: dict[str, dict] = {}
         self._line_starts: list[int] | None = None
         self._relevant: re.Pattern[str] | None = None
 
@@ -246,19 +247,114 @@ class _Summarizer:
             for stmt in body:
                 if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and self.mentions(stmt):
                     self.record_function(stmt)
+                elif isinstance(stmt, ast.ClassDef) and (
+                    self.mentions(stmt) or any(isinstance(b, ast.Name) and b.id in self.classes for b in stmt.bases)
+                ):
+                    self.record_class(stmt)
         for name in ambiguous:
             self.values.pop(name, None)
+            self.classes.pop(name, None)
             self.returns.pop(name, None)
             self.helpers.pop(name, None)
         for name, target in self.imports.items():
             if name not in ambiguous and name not in self.values and self.linked(target):
                 self.values[name] = {"k": "ref", "to": target, "call": False}
-        return {
+        out = {
             "values": self.values,
             "returns": self.returns,
             "helpers": self.helpers,
             "uses": self.collect_uses(),
         }
+        if self.classes:
+            out["classes"] = self.classes
+        return out
+
+    def record_class(self, cls: ast.ClassDef) -> None:
+        """Instance attributes holding a client: `self.session = requests.Session()` (or a
+        factory's result, or a local built just before) as a statement of `__init__`'s body,
+        the attribute's only assignment in the class. Attributes assigned anywhere else, or
+        configured (`self.session.mount(prefix, TimeoutAdapter())`), are `own` but unresolved,
+        so they also hide a base class's value. `bases` lets a subclass inherit the attributes."""
+        bases: list[str] = []
+        for base in cls.bases:
+            if isinstance(base, ast.Name) and base.id == "object":
+                continue
+            name = self.dotted(base)
+            bases.append(name if name is not None and name.split(".", 1)[0] not in _STDLIB else "?")
+        stores: dict[str, int] = {}
+        configured: set[str] = set()
+        attrs: dict[str, dict] = {}
+        for method in cls.body:
+            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            params = [*method.args.posonlyargs, *method.args.args]
+            if not params or any(_decorator_name(d) in ("staticmethod", "classmethod") for d in method.decorator_list):
+                continue
+            me = params[0].arg
+            for node in _walk_function(method):
+                attr = _self_attr(node, me)
+                if attr is not None and isinstance(node.ctx, ast.Store):  # type: ignore[attr-defined]
+                    stores[attr] = stores.get(attr, 0) + 1
+                configured.update(self.configured_self_attrs(node, me))
+            if method.name == "__init__":
+                attrs = self.init_attrs(method, me)
+        kept = {a: spec for a, spec in attrs.items() if stores.get(a) == 1 and a not in configured}
+        if kept or any(b != "?" and self.linked(b) for b in bases):
+            self.classes[cls.name] = {"bases": bases, "attrs": kept, "own": sorted(stores)}
+
+    def init_attrs(self, init: ast.FunctionDef | ast.AsyncFunctionDef, me: str) -> dict[str, dict]:
+        """`self.x = <client>` statements directly in `__init__`'s body (not under if/try/with)."""
+        local: dict[str, Any] = {}
+        for arg in [*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs, init.args.vararg, init.args.kwarg]:
+            if arg is not None:
+                local[arg.arg] = None
+        counts: dict[str, int] = {}
+        for node in _walk_function(init):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                counts[node.id] = counts.get(node.id, 0) + 1
+        for name in counts:
+            local.setdefault(name, None)
+        attrs: dict[str, dict] = {}
+        for stmt in init.body:
+            if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
+                self.record_configuration(stmt, local, module_level=False)
+                continue
+            target = stmt.targets[0]
+            if isinstance(target, ast.Name) and counts.get(target.id) == 1:
+                local[target.id] = self.spec_of(stmt.value, {k: v for k, v in local.items() if k != target.id})
+                continue
+            attr = _self_attr(target, me)
+            if attr is not None:
+                spec = self.spec_of(stmt.value, local)
+                if spec is not None:
+                    attrs[attr] = spec
+            else:
+                self.record_configuration(stmt, local, module_level=False)
+        # a local configured after it was stored (`self.s = s; s.mount(...)`) is configured too
+        for attr, spec in list(attrs.items()):
+            if spec.get("k") == "new" and not spec.get("cfg"):
+                for value in local.values():
+                    if isinstance(value, dict) and value.get("cfg") and value.get("span") == spec.get("span"):
+                        attrs[attr] = value
+        return attrs
+
+    def configured_self_attrs(self, node: ast.AST, me: str) -> list[str]:
+        """`self.x.mount(prefix, SomeAdapter())` or `self.x.request = ...` (see record_configuration)."""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "mount":
+            attr = _self_attr(node.func.value, me)
+            if attr is not None:
+                adapter = node.args[1] if len(node.args) > 1 else None
+                callee = self.dotted(adapter.func) if isinstance(adapter, ast.Call) else None
+                if callee not in _PLAIN_ADAPTERS or any(k.arg in BOUNDING_KWARGS for k in adapter.keywords):  # type: ignore[union-attr]
+                    return [attr]
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            return [
+                attr for t in targets if isinstance(t, ast.Attribute)
+                and t.attr not in ("headers", "auth", "verify", "proxies", "cert", "params")
+                for attr in [_self_attr(t.value, me)] if attr is not None
+            ]
+        return []
 
     def mentions(self, fn: ast.AST) -> bool:
         """Does the function's text name an imported client library / first-party name or a
@@ -420,6 +516,17 @@ class _Summarizer:
                 if total >= MAX_USES_PER_MODULE:
                     break
         return uses
+
+
+def _self_attr(node: ast.AST, me: str) -> str | None:
+    """`x` when `node` is `<me>.x` (`me` is the method's first parameter)."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == me:
+        return node.attr
+    return None
+
+
+def _decorator_name(node: ast.AST) -> str | None:
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def _same_spec(a: dict, b: dict) -> bool:
@@ -593,6 +700,14 @@ class IndexView:
 
     def uses_of(self, qualname: str) -> tuple[Related, ...]:
         return self.uses.get(qualname, ())
+
+    def self_attr(self, path: str, cls: ast.AST, attr: str) -> Binding | None:
+        """`self.attr` in a method of the top-level class `cls` of `path`, when the index knows
+        what it holds (set by the `__init__` of the class or of a first-party base class)."""
+        module = self.module_of(path)
+        if module is None or not isinstance(cls, ast.ClassDef):
+            return None
+        return self.instances.get(f"{module}.{cls.name}().{attr}")
 
 
 # ----- the index ------------------------------------------------------------------------------------
@@ -826,6 +941,8 @@ class _Joiner:
         self.values: dict[str, tuple[dict, str]] = {}
         self.returns: dict[str, tuple[dict, str]] = {}
         self.helpers: dict[str, tuple[dict, ...]] = {}
+        #: class qualname -> ({"bases", "attrs", "own"}, path)
+        self.classes: dict[str, tuple[dict, str]] = {}
         self.modules: dict[str, str] = {}
         self.packages: set[str] = set()
         self.first_party: set[str] = set()
@@ -842,6 +959,8 @@ class _Joiner:
                 self.returns[f"{module}.{name}"] = (spec, path)
             for name, calls in (summary.get("helpers") or {}).items():
                 self.helpers[f"{module}.{name}"] = tuple(calls)
+            for name, cls in (summary.get("classes") or {}).items():
+                self.classes[f"{module}.{name}"] = (cls, path)
         self._memo: dict[tuple[str, bool], tuple[str, dict, str, str] | None] = {}
 
     def resolve(self, qualname: str, call: bool, depth: int = 0) -> tuple[str, dict, str, str] | None:
@@ -868,6 +987,71 @@ class _Joiner:
         self._memo[key] = result
         return result
 
+    # -- first-party classes: `Api().session` --
+    def class_of(self, qualname: str, depth: int = 0) -> str | None:
+        """The class `qualname` names, through re-exports and aliases (`from .api import Api`)."""
+        while depth < 12:
+            if qualname in self.classes:
+                return qualname
+            hit = self.values.get(qualname)
+            if hit is None or hit[0]["k"] != "ref" or hit[0]["call"]:
+                return None
+            qualname, depth = hit[0]["to"], depth + 1
+        return None
+
+    def instance_of(self, qualname: str, call: bool, depth: int = 0) -> str | None:
+        """The class whose instance `qualname` (or its call) holds: `api = Api()`, `make_api()`."""
+        if depth >= 12:
+            return None
+        if call:
+            cls = self.class_of(qualname)
+            if cls is not None:
+                return cls
+            hit = self.returns.get(qualname)
+            if hit is None:
+                alias = self.values.get(qualname)  # a re-exported factory
+                if alias is not None and alias[0]["k"] == "ref" and not alias[0]["call"]:
+                    return self.instance_of(alias[0]["to"], True, depth + 1)
+                return None
+        else:
+            hit = self.values.get(qualname)
+        if hit is None or hit[0]["k"] != "ref":
+            return None
+        return self.instance_of(hit[0]["to"], hit[0]["call"], depth + 1)
+
+    def attr_names(self, cls: str, depth: int = 0) -> set[str]:
+        entry = self.classes.get(cls)
+        if entry is None or depth >= 12:
+            return set()
+        names = set(entry[0]["attrs"])
+        for base in entry[0]["bases"]:
+            base_cls = self.class_of(base)
+            if base_cls is not None:
+                names |= self.attr_names(base_cls, depth + 1)
+        return names
+
+    def attribute(self, cls: str, attr: str, depth: int = 0) -> tuple[str, dict, str, str] | None:
+        """What `<instance of cls>.attr` holds: the class's own `__init__` assignment, else the
+        first base (in order) that sets it. An unknown base met first leaves it unresolved."""
+        entry = self.classes.get(cls)
+        if entry is None or depth >= 12:
+            return None
+        info, path = entry
+        spec = info["attrs"].get(attr)
+        if spec is not None:
+            if spec["k"] == "new":
+                return None if spec.get("cfg") else (spec["ctor"], spec, path, f"{cls}().{attr}")
+            return self.resolve(spec["to"], spec["call"])
+        if attr in info["own"]:
+            return None
+        for base in info["bases"]:
+            base_cls = self.class_of(base) if base != "?" else None
+            if base_cls is None:
+                return None
+            if attr in self.attr_names(base_cls) or attr in self.classes[base_cls][0]["own"]:
+                return self.attribute(base_cls, attr, depth + 1)
+        return None
+
 
 def _join(entries: dict[str, dict], aliases: dict[str, dict[str, str]] | None = None) -> IndexView:
     joiner = _Joiner(entries)
@@ -891,6 +1075,26 @@ def _join(entries: dict[str, dict], aliases: dict[str, dict[str, str]] | None = 
         found = joiner.resolve(qualname, True)
         if found is not None:
             view.factories[qualname] = binding(found)
+    # instances of first-party classes: `Api().session`, `api.session` (api = Api()), `make_api().session`
+    holders: list[tuple[str, str]] = []  # (key prefix, class)
+    for qualname in joiner.values:
+        cls = joiner.class_of(qualname)
+        if cls is not None:
+            holders.append((f"{qualname}()", cls))
+        cls = joiner.instance_of(qualname, False)
+        if cls is not None:
+            holders.append((qualname, cls))
+    for qualname in joiner.classes:
+        holders.append((f"{qualname}()", qualname))
+    for qualname in joiner.returns:
+        cls = joiner.instance_of(qualname, True)
+        if cls is not None:
+            holders.append((f"{qualname}()", cls))
+    for prefix, cls in holders:
+        for attr in joiner.attr_names(cls):
+            found = joiner.attribute(cls, attr)
+            if found is not None:
+                view.instances.setdefault(f"{prefix}.{attr}", binding(found))
     for settled in (aliases or {}).values():
         for qualname, target in settled.items():
             view.instances.setdefault(qualname, Binding(target))
@@ -958,24 +1162,18 @@ def defined_here_uses(ctx: Any, node: ast.AST, functions_only: bool = False) -> 
     return tuple(out)
 
 
-def relative_imports(tree: ast.Module, view: IndexView, path: str) -> dict[str, str]:
-    """Module-level names bound once, by a relative import: local name -> absolute qualname."""
+def relative_target(view: IndexView, path: str, node: ast.ImportFrom, local: str) -> str | None:
+    """The absolute qualname that `local`, bound by the relative import `node` in `path`, names."""
     module = view.module_of(path)
     if module is None:
-        return {}
-    is_package = view.is_package(path)
-    counts: dict[str, int] = {}
-    out: dict[str, str] = {}
-    for stmt in tree.body:
-        for name in _bound_names(stmt):
-            counts[name] = counts.get(name, 0) + 1
-        if isinstance(stmt, ast.ImportFrom) and stmt.level:
-            base = _absolute(module, is_package, stmt.level, stmt.module)
-            if base is not None:
-                for alias in stmt.names:
-                    if alias.name != "*":
-                        out[alias.asname or alias.name] = f"{base}.{alias.name}"
-    return {n: q for n, q in out.items() if counts.get(n) == 1}
+        return None
+    base = _absolute(module, view.is_package(path), node.level, node.module)
+    if base is None:
+        return None
+    for alias in node.names:
+        if (alias.asname or alias.name) == local and alias.name != "*":
+            return f"{base}.{alias.name}"
+    return None
 
 
 # ----- the CLI's run: index the checked tree, then check with it ----------------------------------------

@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
-from resilint.rules.explain import hover_at, resolve_locale
-from resilint.rules.knowledge import Guide, discover_guides, load_guide
 
 from .documents import client_col_to_char
 
 if TYPE_CHECKING:
+    from resilint.rules.knowledge import Guide
     from pygls.lsp.server import LanguageServer
 
 log = logging.getLogger("resilint.server")
@@ -53,6 +52,8 @@ class GuideSet:
             hit = self._paths.get(key)
         if hit is None or now - hit[0] > self.ttl:
             try:
+                from resilint.rules.knowledge import discover_guides  # the knowledge base loads on first hover
+
                 paths = discover_guides(root or Path.cwd(), list(configured or ()))
             except Exception as exc:  # never break a hover on a bad guide setting
                 log.info("guide discovery failed in %s: %s", root, exc)
@@ -64,6 +65,8 @@ class GuideSet:
         out: list[Guide] = []
         for p in paths:
             try:
+                from resilint.rules.knowledge import load_guide
+
                 g = load_guide(p)  # cached on (mtime, size): edits are picked up
             except Exception as exc:
                 log.info("cannot load guide %s: %s", p, exc)
@@ -167,6 +170,8 @@ def register(server: LanguageServer) -> None:
             log.debug("hover: no settings for %s: %s", doc.uri, exc)
         editor = session.settings_for_path(doc.path)
         client_locale = getattr(session, "client_locale", None) or state["client_locale"]
+        from resilint.rules.explain import resolve_locale  # the knowledge base loads after start-up, not before
+
         locale = resolve_locale(
             client_locale,
             (getattr(editor, "lint", None) or {}).get("locale"),
@@ -181,6 +186,8 @@ def register(server: LanguageServer) -> None:
     def compute(snap: tuple) -> types.Hover | None:
         text, path, line, col, findings, settings, locale, root, configured = snap
         guides = guide_set.guides(root, configured)
+        from resilint.rules.explain import hover_at
+
         md = hover_at(text, path, line, col, findings=findings, settings=settings, locale=locale, guides=guides)
         if not md:
             return None

@@ -509,3 +509,290 @@ def test_random_line_edits_lookup_rules(ops) -> None:
         text = "".join(lines)
         assert key(inc.update(text)) == key(analyze(text, "look.py", s)), (op, inc.last_stats)
     assert inc.full_only is None, inc.full_only
+
+
+# ----- every family on ordinary code: no rule forces full analysis ----------------------------
+def _top_level_start(text: str) -> int:
+    tree = ast.parse(text)
+    lines = split_keepends(text)
+    starts = [(n.decorator_list[0].lineno if getattr(n, "decorator_list", None) else n.lineno) - 1 for n in tree.body]
+    return min(starts, key=lambda s: abs(s - len(lines) // 2))
+
+
+@pytest.mark.parametrize("path", STDLIB_FILES, ids=[p.name for p in STDLIB_FILES])
+def test_statement_inserted_between_statements_parses_alone(path: Path) -> None:
+    """What an editor sends most: a statement typed between two top-level statements, then
+    removed. Only the new line is parsed, every rule stays incremental, results stay exact."""
+    text = path.read_text(encoding="utf-8")
+    lines = split_keepends(text)
+    at = _top_level_start(text)
+    inserted = "".join(lines[:at] + ["x = requests.get(url)\n"] + lines[at:])
+    s = all_settings()
+    inc = IncrementalAnalyzer(path.name, s)
+    inc.update(text)
+    got = inc.update(inserted)
+    assert inc.full_only is None, inc.full_only
+    assert inc.last_stats["mode"] == "incremental" and inc.last_stats["parsed_lines"] == 1, inc.last_stats
+    assert key(got) == key(analyze(inserted, path.name, s))
+    got = inc.update(text)
+    assert inc.last_stats["mode"] == "incremental" and inc.last_stats["parsed_lines"] == 0, inc.last_stats
+    assert key(got) == key(analyze(text, path.name, s))
+
+
+def test_inserted_lines_that_join_a_neighbour_are_parsed_with_it() -> None:
+    """A decorator or an `else:` typed at a boundary belongs to a neighbouring statement."""
+    base = "import requests\n\ndef f(u):\n    return requests.get(u)\n\nif x:\n    pass\ny = 1\n"
+    lines = split_keepends(base)
+    s = all_settings()
+    texts = [
+        base,
+        "".join(lines[:2] + ["@decorate\n"] + lines[2:]),
+        base,
+        "".join(lines[:7] + ["else:\n", "    requests.get(u)\n"] + lines[7:]),
+        base,
+        "".join(lines[:7] + ["    requests.get(u)\n"] + lines[7:]),
+    ]
+    modes = check_sequence("a.py", texts, s, expect_incremental=True)
+    assert modes.count("incremental") >= 3, modes
+
+
+def test_per_file_gates_flip_exactly_like_a_full_analysis() -> None:
+    """LLM rules only look at files that mention an LLM SDK (ctx.text_has): adding or removing
+    the mention anywhere re-decides, and the result always equals analyze()."""
+    base = "import json\n\ndef handle(r):\n    tool = r.choices[0].message.tool_calls[0]\n    return getattr(tools, tool.function.name)()\n"
+    s = all_settings()
+    with_sdk = "from openai import OpenAI\nclient = OpenAI()\n" + base
+    texts = [base, base + "\nz = 1\n", with_sdk, with_sdk + "\nz = 2\n", base, base + "# openai\n", base]
+    modes = check_sequence("a.py", texts, s)
+    assert modes[1] == "incremental", modes
+    inc = IncrementalAnalyzer("a.py", s)
+    inc.update(base)
+    inc.update(base + "\nz = 1\n")
+    assert inc.full_only is None, inc.full_only
+
+
+@pytest.mark.parametrize("code", ["SEC006", "LLM003", "LLM006", "LLM007", "RES004"])
+def test_rules_with_per_walk_memos_stay_incremental(code: str) -> None:
+    """Rules that remember nodes they reported keep that memo on the context (ctx.memo), which
+    incremental analysis drops at each update, instead of on the rule (state between statements)."""
+    text = (FIXTURES / f"{code}.py").read_text(encoding="utf-8")
+    # Module-level subprocess handling is the one RES004 case that reads the neighbouring statement.
+    body = "\n".join(part for part in text.split("\n\n") if not part.lstrip().startswith("first = Popen"))
+    s = FileSettings(Options.model_validate({"select": [code]}))
+    texts = [body, "def extra():\n    pass\n\n" + body, body + "\nq = 1\n"]
+    for t in edits_of(body)[:6]:
+        texts.append(t)
+    check_sequence("a.py", texts, s)
+    inc = IncrementalAnalyzer("a.py", s)
+    inc.update(body)
+    inc.update(body + "\nq = 1\n")
+    assert inc.full_only is None, (code, inc.full_only)
+
+
+def test_cross_module_names_keep_analysis_incremental(tmp_path: Path) -> None:
+    """With a workspace index, a relative import resolves from its binding (not by re-reading
+    the module's body), so edits stay incremental and findings follow the other module."""
+    import dataclasses
+
+    from resilint.rules.workspace_index import WorkspaceIndex
+
+    pkg = tmp_path / "app"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "http.py").write_text("import requests\nsession = requests.Session()\n")
+    service = "from .http import session\n\n\ndef fetch(url):\n    return session.get(url)\n\n\nx = 1\n"
+    path = pkg / "service.py"
+    path.write_text(service)
+    index = WorkspaceIndex.build(tmp_path, cache_dir=tmp_path / "cache")
+    s = dataclasses.replace(FileSettings(Options.model_validate({"select": ["RES001"]})), workspace_index=index.view())
+    texts = [service, service + "y = 2\n", service.replace("x = 1\n", "session = None\n"), service]
+    check_sequence(str(path), texts, s, expect_incremental=True)
+    assert [f.code for f in analyze(service, str(path), s).findings] == ["RES001"]
+    assert analyze(texts[2], str(path), s).findings == []  # rebound at module level: ambiguous, silent
+
+
+# ----- edits inside one method of a class: only that method is re-parsed and re-walked --------
+CLASS_BASE = """\
+import requests
+from tenacity import retry
+
+
+class Client:
+    \"\"\"A client.\"\"\"
+
+    timeout = 5
+
+    def __init__(self, base):
+        self.base = base
+        self.session = requests.Session()
+
+    def fetch(self, path):
+        return self.session.get(self.base + path)
+
+    @retry
+    def post(self, path, data):
+        try:
+            return requests.post(path, data=data)
+        except Exception:
+            pass
+
+    async def stream(self, url):
+        def inner():
+            return requests.get(url)
+        return inner()
+
+    class Nested:
+        def call(self, url):
+            return requests.get(url)
+
+
+def after():
+    return requests.get("https://example.com")
+"""
+
+METHOD_SNIPPETS = [
+    "        requests.get(url)\n",
+    "        self.session = requests.Session()\n",
+    "        self.session.get(url)\n",
+    "        x = 1\n",
+    "        return requests.post(url, timeout=3)\n",
+    "        time.sleep(1)\n",
+    "            pass\n",
+    "        # resilint: ignore[RES001]\n",
+    "        requests.get(url)  # noqa: RES001\n",
+    "        if x:\n",
+    "        x = (\n",
+    "    def extra(self):\n",
+    "\n",
+]
+
+method_op = st.tuples(
+    st.sampled_from(["insert", "delete", "replace"]),
+    st.integers(min_value=9, max_value=31),  # lines of the class's methods
+    st.sampled_from(METHOD_SNIPPETS),
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(method_op, min_size=1, max_size=10))
+def test_random_method_edits_all_rules(ops) -> None:
+    s = all_settings()
+    inc = IncrementalAnalyzer("cls.py", s)
+    lines = split_keepends(CLASS_BASE)
+    inc.update(CLASS_BASE)
+    for op in ops:
+        kind, pos, snippet = op
+        lines = _apply(lines, (kind, pos % max(1, min(len(lines), 31)), snippet))
+        text = "".join(lines)
+        assert key(inc.update(text)) == key(analyze(text, "cls.py", s)), (op, inc.last_stats)
+
+
+def test_method_edits_take_the_method_path() -> None:
+    s = all_settings()
+    lines = split_keepends(CLASS_BASE)
+    fetch = next(i for i, l in enumerate(lines) if "return self.session.get" in l)
+    init_end = next(i for i, l in enumerate(lines) if "self.session = requests.Session()" in l) + 1
+    nested = next(i for i, l in enumerate(lines) if "def call" in l) + 1
+    texts = [
+        CLASS_BASE,
+        "".join(lines[:fetch] + ["        requests.get(path)\n"] + lines[fetch:]),  # inside a method
+        CLASS_BASE,
+        "".join(lines[:init_end] + ["        self.other = requests.Session()\n"] + lines[init_end:]),  # typed at its end
+        CLASS_BASE,
+        "".join(lines[:nested] + ["            requests.get(url)\n"] + lines[nested:]),  # nested class
+        "".join(lines[:nested] + ["            requests.get(url)\n", "        requests.get(url)\n"] + lines[nested:]),
+    ]
+    inc = IncrementalAnalyzer("cls.py", s)
+    used = []
+    for text in texts:
+        assert key(inc.update(text)) == key(analyze(text, "cls.py", s)), inc.last_stats
+        used.append(inc.last_stats.get("method"))
+    assert used[1] == "fetch" and used[3] == "__init__" and used[5] == "call", used
+    assert inc.full_only is None
+
+
+def test_method_edit_in_a_big_class_parses_only_the_method() -> None:
+    path = STDLIB / "textwrap.py"
+    text = path.read_text(encoding="utf-8")
+    lines = split_keepends(text)
+    i = next(i for i, l in enumerate(lines) if l.startswith("    def _split(")) + 1
+    while not lines[i].startswith("        ") or lines[i].strip().startswith(('"', "r'", "'")):
+        i += 1
+    edited = "".join(lines[:i] + ["        requests.get(url)\n"] + lines[i:])
+    s = all_settings()
+    inc = IncrementalAnalyzer(path.name, s)
+    inc.update(text)
+    got = inc.update(edited)
+    assert inc.last_stats.get("method") == "_split", inc.last_stats
+    assert inc.last_stats["parsed_lines"] < 60
+    assert key(got) == key(analyze(edited, path.name, s))
+
+
+def test_rules_reading_the_whole_class_rewalk_every_method() -> None:
+    """RES003 decides on the session built in __init__ from the requests in the other methods
+    (ctx.enclosing_class()): editing one of those methods must re-decide __init__'s finding."""
+    base = (
+        "import aiohttp\n\n\nclass Api:\n    def __init__(self):\n        self._http = aiohttp.ClientSession()\n\n"
+        "    async def run(self, url):\n        async with self._http.get(url, timeout=aiohttp.ClientTimeout(total=3)) as r:\n"
+        "            return await r.read()\n"
+    )
+    unbounded = base.replace(", timeout=aiohttp.ClientTimeout(total=3)", "")
+    s = FileSettings(Options.model_validate({"select": ["RES003"]}))
+    assert analyze(base, "a.py", s).findings == [] and len(analyze(unbounded, "a.py", s).findings) == 1
+    check_sequence("a.py", [base, unbounded, base, unbounded], s, expect_incremental=True)
+
+
+def _method_body_lines(tree: ast.Module) -> list[int]:
+    return sorted({
+        stmt.lineno - 1 for cls in ast.walk(tree) if isinstance(cls, ast.ClassDef)
+        for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) for stmt in m.body
+    })
+
+
+def _class_files() -> list[Path]:
+    out = []
+    for p in [*FIXTURE_FILES, *STDLIB_FILES, STDLIB / "argparse.py"]:
+        try:
+            tree = ast.parse(p.read_text(encoding="utf-8"))
+        except SyntaxError:
+            continue
+        if _method_body_lines(tree):
+            out.append(p)
+    return out
+
+
+METHOD_BODY_SNIPPETS = ["x = 1", "requests.get(url)", "self.session = requests.Session()", "self.session.get(url)",
+                        "time.sleep(1)", "pass", "return None", "# c", 'self.token = "Zm9vYmFyYmF6cXV4MTIz"']
+
+
+@pytest.mark.parametrize("path", _class_files(), ids=lambda p: p.name)
+def test_method_body_edits_on_real_files(path: Path) -> None:
+    """25 random statements inserted / replaced / deleted inside method bodies (at the line's
+    own indentation, so the file keeps parsing), every rule on; each result equals analyze()."""
+    import random
+
+    rng = random.Random(path.name)
+    text = path.read_text(encoding="utf-8")
+    body_lines = _method_body_lines(ast.parse(text))
+    s = all_settings()
+    inc = IncrementalAnalyzer(str(path), s)
+    inc.update(text)
+    lines = split_keepends(text)
+    for _ in range(25):
+        i = rng.choice([b for b in body_lines if b < len(lines)])
+        indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+        op, snippet = rng.choice(["insert", "replace", "delete"]), rng.choice(METHOD_BODY_SNIPPETS)
+        new = list(lines)
+        if op == "insert":
+            new.insert(i, f"{indent}{snippet}\n")
+        elif op == "replace":
+            new[i] = f"{indent}{snippet}\n"
+        else:
+            del new[i]
+        edited = "".join(new)
+        try:
+            ast.parse(edited)
+        except SyntaxError:
+            continue
+        lines = new
+        assert key(inc.update(edited)) == key(analyze(edited, str(path), s)), (op, i, snippet, inc.last_stats)

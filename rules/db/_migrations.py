@@ -61,7 +61,13 @@ def migration(ctx: FileContext) -> MigrationInfo:
     return info
 
 
+#: Every Alembic revision assigns `revision`; every Django migration defines `class Migration`.
+_MIGRATION_MARKERS = ("revision", "Migration")
+
+
 def _classify(ctx: FileContext) -> MigrationInfo:
+    if not ctx.text_has(_MIGRATION_MARKERS):
+        return NOT_A_MIGRATION
     assigned: set[str] = set()
     defs: dict[str, ast.FunctionDef] = {}
     django_classes: list[ast.ClassDef] = []

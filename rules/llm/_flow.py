@@ -88,12 +88,7 @@ _MODEL_MARKERS = ("openai", "anthropic", "litellm", "langchain", "output_text", 
 
 
 def may_have_model_output(ctx: "FileContext") -> bool:
-    known = getattr(ctx, "_resilint_llm_model_text", None)
-    if known is None:
-        text = ctx.text
-        known = any(m in text for m in _MODEL_MARKERS)
-        ctx._resilint_llm_model_text = known
-    return known
+    return ctx.text_has(_MODEL_MARKERS)
 
 
 #: Parameters that are not input: the receiver, and configuration objects passed around.

@@ -117,9 +117,9 @@ class PromptSites:
     calls) and hands each to `on_prompt(role, value, slot)`; `first_report(node)` keeps one
     finding per interpolated expression."""
 
-    def __init__(self, ctx: "FileContext") -> None:
-        super().__init__(ctx)  # type: ignore[call-arg]
-        self._seen: set[int] = set()
+    @property
+    def _seen(self) -> set[int]:
+        return self.ctx.memo(f"{self.code}_seen", set)  # type: ignore[attr-defined]
 
     def on_prompt(self, role: str, value: ast.expr, slot: str) -> None:
         raise NotImplementedError

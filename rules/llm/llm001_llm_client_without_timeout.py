@@ -17,6 +17,8 @@ _LITELLM_TIMEOUT_POSITION = 2
 #: Module-level settings that give every litellm call a timeout.
 _LITELLM_GLOBALS = frozenset({"litellm.request_timeout"})
 
+#: Anthropic SDK methods that tokenize locally and send no request (anthropic < 0.39).
+_LOCAL_METHODS = frozenset({"count_tokens", "get_tokenizer"})
 _SDK = "the SDK's 600 s default lets one stalled request hold a worker for ten minutes"
 _LITELLM = "a stalled provider holds the call for litellm's default request timeout (many minutes)"
 
@@ -40,6 +42,11 @@ Checks for LLM clients and calls made without a timeout: `openai.OpenAI`, `Async
 `timeout=` (and without `http_client=`), LangChain `ChatOpenAI`, `AzureChatOpenAI`,
 `OpenAI` and `ChatAnthropic` without `timeout`/`request_timeout`/`default_request_timeout`,
 and `litellm.completion`/`acompletion` without `timeout`.
+
+A client that only tokenizes locally (`client.count_tokens(...)`, `client.get_tokenizer()` of
+the Anthropic SDK) sends no request and is not reported: when it is held in a local variable,
+or returned by a private module-level factory (`def _client(): return anthropic.Anthropic()`)
+whose every caller only tokenizes with it.
 
 ## Why is this bad?
 The OpenAI and Anthropic SDKs wait up to 600 s for a response by default, and retry on top
@@ -117,6 +124,10 @@ used to finish within ten minutes can now fail with a timeout error.
         super().__init__(ctx)
         self._litellm_pending: list[tuple[ast.Call, str]] = []
         self._litellm_global = False
+        #: SDK clients returned by a private module-level factory, decided once every caller is seen.
+        self._factory_pending: list[tuple[ast.Call, str, str]] = []
+        #: private function name -> for each call of it: is its result only used to tokenize?
+        self._factory_calls: dict[str, list[bool]] = {}
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if self.ctx.function is not None or self._litellm_global:
@@ -138,9 +149,47 @@ used to finish within ten minutes can now fail with a timeout error.
             return
         if any(isinstance(a, ast.Starred) for a in call.args):
             return
+        factory = self._private_factory(call)
+        if factory is not None:
+            self._factory_pending.append((call, name, factory))
+            return
+        if self._local_tokenizer_only(call):
+            return
         self._report(call, name, "created", _SDK)
 
+    # ----- clients used only for local tokenization (no request is ever sent) ------------------
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Name) and func.id.startswith("_") and not node.args and not node.keywords:
+            # Only files that tokenize can hold a tokenize-only client; elsewhere keep no state
+            # (state kept between statements turns incremental analysis off for the file).
+            if self.ctx.text_has(tuple(_LOCAL_METHODS)):
+                self._factory_calls.setdefault(func.id, []).append(_tokenizer_only_result(node, self.ctx))
+
+    def _private_factory(self, call: ast.Call) -> str | None:
+        """`def _client(): return anthropic.Anthropic()` at module level: its callers hold the client."""
+        fn = self.ctx.function
+        parent = self.ctx.parent
+        if (isinstance(parent, ast.Return) and isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and len(self.ctx.functions) == 1 and self.ctx.enclosing_class_scope() is None
+                and fn.name.startswith("_") and not fn.name.startswith("__")):
+            return fn.name
+        return None
+
+    def _local_tokenizer_only(self, call: ast.Call) -> bool:
+        """`client = Anthropic()` in a function that only tokenizes with it."""
+        parent = self.ctx.parent
+        fn = self.ctx.function
+        if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1
+                and isinstance(parent.targets[0], ast.Name) and isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))):
+            return False
+        return _name_tokenizer_only(fn, parent.targets[0].id)
+
     def finish(self) -> None:
+        for call, name, factory in self._factory_pending:
+            uses = self._factory_calls.get(factory)
+            if not (uses and all(uses)):
+                self._report(call, name, "created", _SDK)
         if self._litellm_global:
             return
         for call, name in self._litellm_pending:
@@ -155,3 +204,23 @@ used to finish within ten minutes can now fail with a timeout error.
             from ..workspace_index import defined_here_uses
 
             finding.related = defined_here_uses(self.ctx, call)
+
+
+def _tokenizer_only_result(call: ast.Call, ctx) -> bool:  # type: ignore[no-untyped-def]
+    """`_client().get_tokenizer()`, or `c = _client()` then only `c.count_tokens(...)`/`c.get_tokenizer()`."""
+    parent = ctx.parent
+    if isinstance(parent, ast.Attribute):
+        return parent.attr in _LOCAL_METHODS
+    fn = ctx.function
+    if (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)
+            and isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))):
+        return _name_tokenizer_only(fn, parent.targets[0].id)
+    return False
+
+
+def _name_tokenizer_only(fn: ast.AST, name: str) -> bool:
+    """Every load of `name` in `fn` is a call of a local tokenization method (and there is one)."""
+    methods = {id(n.func.value) for n in ast.walk(fn) if isinstance(n, ast.Call)
+               and isinstance(n.func, ast.Attribute) and n.func.attr in _LOCAL_METHODS}
+    loads = [n for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+    return bool(loads) and all(id(n) in methods for n in loads)

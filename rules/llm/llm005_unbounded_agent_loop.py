@@ -135,8 +135,7 @@ raises, a deadline check, or `AgentExecutor(max_iterations=...)`.
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
         # LLM calls only resolve through imports of these packages: without them, skip every loop.
-        text = ctx.text
-        self._active = any(m in text for m in ("openai", "anthropic", "litellm", "langchain"))
+        self._active = ctx.text_has(("openai", "anthropic", "litellm", "langchain"))
 
     # ----- AgentExecutor(max_iterations=None) ---------------------------------------------------
     def check_call(self, call: ast.Call, callee: Binding) -> None:

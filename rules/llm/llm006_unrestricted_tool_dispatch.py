@@ -108,12 +108,7 @@ unknown names) instead of `getattr`/`globals()`.
 
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
-        self._seen: set[int] = set()
-        self._has_lookup: dict[int, bool] = {}
-        text = ctx.text
-        self._active = may_have_model_output(ctx) and any(
-            m in text for m in ("getattr", "globals(", "locals(", "vars(", "eval(")
-        )
+        self._active = may_have_model_output(ctx) and ctx.text_has(("getattr", "globals(", "locals(", "vars(", "eval("))
 
     def visit_Call(self, node: ast.Call) -> None:
         if not self._active:
@@ -134,11 +129,11 @@ unknown names) instead of `getattr`/`globals()`.
         """Cheap text pre-check before building the function's def-use: any reflective lookup at all?"""
         func = self.ctx.function
         key = id(func)
-        known = self._has_lookup.get(key)
+        known = self.ctx.memo("LLM006_has_lookup").get(key)
         if known is None:
             lines = self.ctx.index.lines[func.lineno - 1:func.end_lineno]  # type: ignore[union-attr]
             text = "\n".join(lines)
-            known = self._has_lookup[key] = any(m in text for m in ("getattr", "globals(", "locals(", "vars(", "eval("))
+            known = self.ctx.memo("LLM006_has_lookup")[key] = any(m in text for m in ("getattr", "globals(", "locals(", "vars(", "eval("))
         return known
 
     def check_call(self, call: ast.Call, callee: Binding) -> None:
@@ -164,7 +159,7 @@ unknown names) instead of `getattr`/`globals()`.
         self._name(expr, expr.slice, f"{shown}[...]", scope)
 
     def _name(self, lookup: ast.AST, name: ast.expr, shown: str, scope: str, require_tool_name: bool = False) -> None:
-        if id(lookup) in self._seen or isinstance(name, ast.Constant):
+        if id(lookup) in self.ctx.memo("LLM006_seen", set) or isinstance(name, ast.Constant):
             return
         if literal_prefix(self.ctx, name):
             return  # `getattr(self, f"tool_{name}")`: restricted to a naming convention
@@ -174,7 +169,7 @@ unknown names) instead of `getattr`/`globals()`.
         source = _pick(found)
         if source is None or (require_tool_name and source.kind != TOOL_NAME):
             return
-        self._seen.add(id(lookup))
+        self.ctx.memo("LLM006_seen", set).add(id(lookup))
         self.report(lookup, lookup=shown, source=source.label, scope=scope)
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ..context import call_has_arg
 from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
+from ._session_requests import all_requests_bounded
 from ._timeouts import CLIENTS, ClientSpec, string_mentions
 
 #: redis-py 8.0 gave clients 5 s socket timeouts by default.
@@ -36,6 +37,11 @@ when the project uses redis-py older than 8.0, `psycopg.connect`/`psycopg2.conne
 `connect_timeout` (as a keyword or in the DSN), `smtplib.SMTP`/`SMTP_SSL` and
 `ftplib.FTP`/`FTP_TLS` without `timeout`, `pika.ConnectionParameters` without
 `socket_timeout`/`blocked_connection_timeout`, and `aiohttp.ClientSession()` without `timeout`.
+
+An `aiohttp.ClientSession()` is not reported when every request made through it is visible and
+passes its own `timeout=`: inside its `async with ... as session` block, in the function holding
+it, or in the class holding `self.x = ClientSession()` (also through a private method returning
+it). A session passed on or returned to other code may be used unbounded, so it still fires.
 
 ## Why is this bad?
 Without a timeout these clients wait as long as the peer lets them: a Redis server that
@@ -124,6 +130,8 @@ too short for slow queries or large transfers breaks them.
                 return
         if self._bounded(call, spec):
             return
+        if spec is CLIENTS["aiohttp.ClientSession"] and all_requests_bounded(self.ctx, call):
+            return  # every request on this session passes its own timeout=
         timeout = self.ctx.settings.options.timeouts.default
         self.report(
             call.func,

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from ..context import call_has_arg, keyword
 from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
+from ._terminal import runs_on_terminal
+from ._timeouts import SUBPROCESS_TIMEOUTS
 
 if TYPE_CHECKING:
-    from ..context import FileContext
     from ..fixes.document import FixDocument
-from ._timeouts import SUBPROCESS_TIMEOUTS
 
 _BODIES = ("body", "orelse", "finalbody")
 
@@ -32,6 +32,11 @@ class SubprocessWithoutTimeout(Rule):
 Checks for `subprocess.run`, `subprocess.call`, `subprocess.check_call` and
 `subprocess.check_output` called without `timeout=`, and for `Popen.communicate()` /
 `Popen.wait()` on a `subprocess.Popen` object without a timeout.
+
+An interactive child attached to the user's terminal is not reported: an editor or pager
+(`$EDITOR`/`$VISUAL`/`$PAGER`, `vi`, `less`, `man`, ...) run with no stream captured (no `PIPE`,
+`DEVNULL`, `capture_output=` or `input=`). It ends when the user quits it, and a timeout would
+kill their session.
 
 ## Why is this bad?
 These calls wait for the child process to exit. A child that hangs (a stuck network
@@ -99,11 +104,6 @@ changes behaviour for commands that legitimately run longer.
         "import subprocess\np = subprocess.Popen(['tool'])\np.terminate()\np.wait()\n",
     )
 
-    def __init__(self, ctx: FileContext) -> None:
-        super().__init__(ctx)
-        #: id(function) -> its receiver events (built once per function, on the first candidate).
-        self._events: dict[int, list[tuple[tuple[int, int], str, str]]] = {}
-
     def check_call(self, call: ast.Call, callee: Binding) -> None:
         name = callee.qualname
         assert name is not None
@@ -113,6 +113,8 @@ changes behaviour for commands that legitimately run longer.
             return
         if name.startswith("subprocess.Popen()") and self._already_ended(call):
             return
+        if not name.startswith("subprocess.Popen()") and runs_on_terminal(self.ctx, call):
+            return  # an editor / pager the user is driving: it ends when they quit it
         self.report(call.func, callee=name.replace("()", ""), timeout=self.ctx.settings.options.timeouts.default)
 
     def _already_ended(self, call: ast.Call) -> bool:
@@ -130,9 +132,10 @@ changes behaviour for commands that legitimately run longer.
         if fn is None or isinstance(fn, ast.Lambda):
             events = self._sibling_events(call)
         else:
-            events = self._events.get(id(fn))
+            # id(function) -> its receiver events (built once per function, on the first candidate)
+            events = self.ctx.memo("RES004_events").get(id(fn))
             if events is None:
-                events = self._events[id(fn)] = _receiver_events(fn)
+                events = self.ctx.memo("RES004_events")[id(fn)] = _receiver_events(fn)
         here = (call.lineno, call.col_offset)
         ended = False
         for pos, kind, who in events:

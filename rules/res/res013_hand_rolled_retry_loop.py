@@ -78,6 +78,9 @@ _NO_IO_METHODS = frozenset(
         "get_message", "listen", "subscribe", "psubscribe", "watch",
     }
 )
+#: Words naming an unresolved helper that may sleep; "next_attempt"/"before_retry": a retry
+#: policy's hook run between attempts (slack-sdk `prepare_for_next_attempt[_async]`).
+_WAIT_WORDS = ("sleep", "wait", "backoff", "delay", "pause", "next_attempt", "before_retry")
 _SLEEPS = frozenset({"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep"})
 _RANDOM_PREFIXES = ("random.", "secrets.", "numpy.random.", "os.urandom")
 #: Calls whose value is a plain function of their arguments.
@@ -146,7 +149,10 @@ whose delay has no randomness (a constant, or one that grows with the attempt bu
 jitter). Calls are resolved by qualified name: `requests`, `httpx`, `aiohttp`, `urllib`,
 `socket` connects, psycopg/psycopg2/sqlite3/redis/pymongo/SQLAlchemy clients, OpenAI/Anthropic
 clients, plus the configured `http-wrappers`. `for url in urls: try/except: continue` is
-not a retry loop.
+not a retry loop. A call to an unresolved helper whose name says it waits (`sleep`, `wait`,
+`backoff`, `delay`, `pause`) or runs between attempts (`next_attempt`, `before_retry`, as a
+retry handler's `prepare_for_next_attempt_async()`) may sleep with backoff: the loop is not
+reported.
 
 ## Why is this bad?
 Hand-written retry loops nearly always retry immediately or on a fixed beat. When a
@@ -342,7 +348,8 @@ snippet) and delete the loop by hand.
 
     @staticmethod
     def _looks_like_wait(func: ast.expr, name: str | None) -> bool:
-        """An unresolved helper that may well sleep (`self._backoff(n)`, `wait(n)`): stay silent."""
+        """An unresolved helper that may well sleep (`self._backoff(n)`, `wait(n)`, a retry policy's
+        `handler.prepare_for_next_attempt(...)`): stay silent."""
         if name is not None:
             if name.startswith("asyncio."):  # wait_for / wait / timeout are not sleeps
                 return False
@@ -354,7 +361,7 @@ snippet) and delete the loop by hand.
         else:
             return False
         last = last.lower()
-        return any(word in last for word in ("sleep", "wait", "backoff", "delay", "pause"))
+        return any(word in last for word in _WAIT_WORDS)
 
     def _delay_kind(self, expr: ast.expr, loop: ast.AST, seen: set[str]) -> str:
         """RANDOM / GROWING / FIXED / UNKNOWN for a sleep's delay expression."""

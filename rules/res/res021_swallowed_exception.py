@@ -40,6 +40,10 @@ and no re-raise. A handler around best-effort teardown — a `try` body of one t
 such as `proc.kill()`, `sock.close()`, `await client.close()`, `os.unlink(path)` or
 `shutil.rmtree(tmp)` (close, kill, terminate, cancel, shutdown, cleanup, unlink, remove,
 rmtree, stop, disconnect, release, join) — is not flagged: there is nothing left to report to.
+Nor is one around optional fields copied from an object into a dict — a `try` body of one to
+three `props["key"] = user.attr` / `user.get_id()` assignments, possibly under an `if` reading
+the object: on failure the field is simply left out (instrumentation libraries must not break
+their host this way). Calls with arguments, and reads through `self`/`cls`, still count.
 
 ## Why is this bad?
 Such a handler turns every failure — a timeout, a bug such as `TypeError`, even
@@ -117,7 +121,7 @@ exception now propagates to every caller (control flow changes) and is logged.
             return
         if node.type is not None and not self._is_broad(node.type):
             return
-        if self._guards_teardown():
+        if self._guards_teardown() or self._guards_optional_fields():
             return
         span = self._clause_span(node)
         clause = "except:" if node.type is None else f"except {ast.unparse(node.type)}"
@@ -131,6 +135,15 @@ exception now propagates to every caller (control flow changes) and is logged.
             return False
         body = parent.body
         return 0 < len(body) <= _MAX_TEARDOWN_STMTS and all(self._is_teardown_call(s) for s in body)
+
+    def _guards_optional_fields(self) -> bool:
+        """The `try` body only copies optional fields of an object into a dict
+        (`props["id"] = user.get_id()`, under an `if`): on failure the field is simply left out."""
+        parent = self.ctx.parent
+        if not isinstance(parent, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            return False
+        body = parent.body
+        return 0 < len(body) <= _MAX_TEARDOWN_STMTS and all(_copies_field(s) for s in body)
 
     def _is_teardown_call(self, stmt: ast.stmt) -> bool:
         if not isinstance(stmt, ast.Expr):
@@ -208,3 +221,40 @@ exception now propagates to every caller (control flow changes) and is logged.
         from ..fixes.statements import swallowed_exception_fix
 
         return swallowed_exception_fix(finding, doc)
+
+
+def _copies_field(stmt: ast.stmt) -> bool:
+    """`d["key"] = <field read>`, or an `if <field read>:` around such assignments."""
+    if isinstance(stmt, ast.If):
+        return _reads_fields(stmt.test) and not stmt.orelse and all(_copies_field(s) for s in stmt.body)
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
+        return False
+    target = stmt.targets[0]
+    return (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
+            and isinstance(target.slice, ast.Constant) and _reads_fields(stmt.value))
+
+
+def _reads_fields(expr: ast.expr) -> bool:
+    """Attribute reads and argument-less method calls on a name (`user.username`,
+    `user.get_id()`), compared or combined; not on `self`/`cls` (the code's own machinery)."""
+    if isinstance(expr, ast.Constant):
+        return True
+    if isinstance(expr, (ast.Compare, ast.BoolOp)):
+        parts = [expr.left, *expr.comparators] if isinstance(expr, ast.Compare) else expr.values
+        return any(_field_of_name(p) for p in parts) and all(_reads_fields(p) for p in parts)
+    if isinstance(expr, ast.UnaryOp):
+        return _reads_fields(expr.operand)
+    return _field_of_name(expr)
+
+
+def _field_of_name(expr: ast.expr) -> bool:
+    return isinstance(expr, (ast.Attribute, ast.Call)) and _rooted_read(expr)
+
+
+def _rooted_read(expr: ast.expr) -> bool:
+    if isinstance(expr, ast.Call):
+        return not expr.args and not expr.keywords and isinstance(expr.func, ast.Attribute) \
+            and _rooted_read(expr.func.value)
+    if isinstance(expr, ast.Attribute):
+        return _rooted_read(expr.value)
+    return isinstance(expr, ast.Name) and expr.id not in ("self", "cls")

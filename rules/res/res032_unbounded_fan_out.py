@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..model import Rule, Severity
 from ..names import Binding
-from ._async import GATHER, SEMAPHORES
+from ._async import GATHER, SEMAPHORES, TASK_SPAWNERS
 
 _SEMAPHORE_INSTANCES = frozenset(f"{s}()" for s in SEMAPHORES)
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -22,6 +22,28 @@ def _walk(node: ast.AST) -> Iterator[ast.AST]:
         if count > _MAX_NODES:
             return
         yield child
+
+
+def _drains_cancelled(call: ast.Call, function: ast.AST | None, starred: list[ast.expr]) -> bool:
+    """`gather(*tasks, return_exceptions=True)` after `for t in tasks: t.cancel()`: it only waits
+    for tasks that were just cancelled to finish; it starts no new work."""
+    kw = next((k for k in call.keywords if k.arg == "return_exceptions"), None)
+    if kw is None or not (isinstance(kw.value, ast.Constant) and kw.value.value is True) or function is None:
+        return False
+    names = {v.id for v in starred if isinstance(v, ast.Name)}
+    if len(names) != len(starred):
+        return False
+    cancelled: set[str] = set()
+    for loop in _walk(function):
+        if (isinstance(loop, (ast.For, ast.AsyncFor)) and isinstance(loop.iter, ast.Name)
+                and isinstance(loop.target, ast.Name) and loop.iter.id in names
+                and (loop.lineno, loop.col_offset) < (call.lineno, call.col_offset)):
+            var = loop.target.id
+            if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "cancel"
+                   and isinstance(n.func.value, ast.Name) and n.func.value.id == var
+                   for stmt in loop.body for n in _walk(stmt)):
+                cancelled.add(loop.iter.id)
+    return cancelled == names
 
 
 def _param_names(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
@@ -62,6 +84,11 @@ Checks for `asyncio.gather(*...)` over a variable number of awaitables — a com
 `map(...)`, or a list built from a loop over a variable-length iterable, also through a local
 variable — when no `asyncio.Semaphore`/`BoundedSemaphore` (or anyio/trio limiter) is created
 or used in the enclosing function or in the helper the comprehension calls.
+
+Not reported, as they start no fan-out of their own: tasks wrapped one to one around awaitables
+the caller built (`[ensure_future(a) for a in awaitables]`, like `gather(*awaitables)`),
+and `gather(*tasks, return_exceptions=True)` after a loop cancelling those `tasks` (it only
+waits for the cancellations).
 
 ## Why is this bad?
 `gather` starts everything at once. With 10 items that is fine; with 10 000 it opens
@@ -137,6 +164,8 @@ semaphore-bounded gather snippet instead.
         variable = [v for v in starred if self._variable_length(v, function, 0)]
         if not variable:
             return
+        if _drains_cancelled(call, function, variable):
+            return
         if self._bounded(function, variable):
             return
         self.report(call.func, callee=(callee.qualname or "asyncio.gather"))
@@ -164,6 +193,16 @@ semaphore-bounded gather snippet instead.
         if isinstance(expr, ast.Name):
             return self._fixed_local(expr.id, depth)
         return False
+
+    def _wraps_each(self, comp: ast.ListComp | ast.SetComp | ast.GeneratorExp) -> bool:
+        """`[ensure_future(a) for a in awaitables]`: the element is the loop variable, as is or as a task."""
+        if len(comp.generators) != 1 or comp.generators[0].ifs or not isinstance(comp.generators[0].target, ast.Name):
+            return False
+        var = comp.generators[0].target.id
+        elt = comp.elt
+        if isinstance(elt, ast.Call) and self.ctx.qualname(elt.func) in TASK_SPAWNERS and len(elt.args) == 1:
+            elt = elt.args[0]
+        return isinstance(elt, ast.Name) and elt.id == var
 
     def _constant_int(self, expr: ast.expr) -> bool:
         """An int literal, or a module-level name assigned one int literal (`TOTAL = 50`)."""
@@ -245,6 +284,9 @@ semaphore-bounded gather snippet instead.
         if depth > 3:
             return False
         if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            if self._wraps_each(expr):
+                # one task per awaitable the iterable already holds: that iterable is the fan-out
+                return self._variable_length(expr.generators[0].iter, function, depth + 1)
             return any(not self._fixed_iterable(g.iter) for g in expr.generators)
         if isinstance(expr, ast.Call):
             name = self.ctx.qualname(expr.func)
@@ -353,9 +395,8 @@ semaphore-bounded gather snippet instead.
                 if isinstance(stmt, defs) and stmt.name in names:
                     found.append(stmt)
         if methods:
-            cls_scope = self.ctx.enclosing_class_scope()
-            cls = cls_scope.node if cls_scope is not None else None
-            if isinstance(cls, ast.ClassDef):
+            cls = self.ctx.enclosing_class()
+            if cls is not None:
                 for stmt in cls.body:
                     if isinstance(stmt, defs) and stmt.name in methods:
                         found.append(stmt)

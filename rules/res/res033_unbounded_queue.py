@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ..context import keyword
 from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
+from ._admission import puts_admitted_by_counter
 from ._async import QUEUES
 
 
@@ -49,6 +50,10 @@ Checks for queues created without a bound: `asyncio.Queue()`, `asyncio.LifoQueue
 `asyncio.PriorityQueue()`, `queue.Queue()`, `queue.LifoQueue()`, `queue.PriorityQueue()` and
 `multiprocessing.Queue()`/`JoinableQueue()` with no `maxsize`, or with `maxsize` `0`
 (`Queue(0)`), a negative number or `None`, which all mean "no limit". The rule is opt-in.
+
+A queue without `maxsize` held in `self.<attr>` is not reported when every `put` on it in its
+class follows an admission check on a counter (`if self._backlog >= self._capacity: return`,
+then `self._backlog += 1`) and the queue is not passed on: it cannot grow past the capacity.
 
 ## Why is this bad?
 An unbounded queue hides overload instead of pushing back: when consumers fall behind,
@@ -127,6 +132,8 @@ behaviour under load (that is the point, but callers may need to handle it).
             if _unbounded_value(call.args[position]):
                 self.report(call.func, callee=shown, problem=_problem(call.args[position]), maxsize=maxsize)
             return
+        if puts_admitted_by_counter(self.ctx, call):
+            return  # a capacity counter admits every put
         self.report(call.func, callee=shown, problem="has no `maxsize`", maxsize=maxsize)
 
     def _maxsize_default(self) -> int:

@@ -19,6 +19,13 @@ _ALWAYS = frozenset({
     "shelve.open", "yaml.unsafe_load", "yaml.unsafe_load_all", "yaml.full_load", "yaml.full_load_all",
     "keras.models.load_model_unsafe",
 })
+#: `<module>.loads(<module>.dumps(x))`: bytes this process just made from its own object.
+_DUMPS = {
+    "pickle.loads": "pickle.dumps", "_pickle.loads": "_pickle.dumps", "cPickle.loads": "cPickle.dumps",
+    "cloudpickle.loads": "cloudpickle.dumps", "dill.loads": "dill.dumps", "marshal.loads": "marshal.dumps",
+}
+#: shelve flags that may read an existing file without the program having written it ("r": read-only).
+_SHELF_READ_ONLY = "r"
 _YAML_LOAD = frozenset({"yaml.load", "yaml.load_all"})
 _SAFE_LOADERS = frozenset({
     "yaml.SafeLoader", "yaml.CSafeLoader", "yaml.BaseLoader", "yaml.CBaseLoader",
@@ -54,10 +61,14 @@ class UnsafeDeserialization(Rule):
     docs = """
 ## What it does
 Checks for deserializers that can execute code: `pickle.load(s)`, `cloudpickle`, `dill`,
-`marshal`, `joblib.load`, `pandas.read_pickle`, `shelve.open`, `jsonpickle.decode`,
-`numpy.load(..., allow_pickle=True)`, `yaml.load` without a safe `Loader` (`FullLoader`,
-`Loader` and `UnsafeLoader` are unsafe), `yaml.unsafe_load`/`full_load`, and `torch.load`
-without `weights_only=True`.
+`marshal`, `joblib.load`, `pandas.read_pickle`, read-only `shelve.open(path, "r")`,
+`jsonpickle.decode`, `numpy.load(..., allow_pickle=True)`, `yaml.load` without a safe `Loader`
+(`FullLoader`, `Loader` and `UnsafeLoader` are unsafe), `yaml.unsafe_load`/`full_load`, and
+`torch.load` without `weights_only=True`.
+
+Two uses cannot load someone else's bytes and stay silent: a round trip
+`pickle.loads(pickle.dumps(obj))` (a copy of an object this process holds), and a shelf opened
+writable (the default flag `"c"`, `"w"`, `"n"`): a store the program keeps itself.
 
 ## Why is this bad?
 A pickle is a program: unpickling calls any callable the author chose (`os.system`
@@ -163,6 +174,8 @@ JSON, `safetensors` or a signed format.
         assert name is not None
         shown = name.replace("()", "")
         if name in _ALWAYS:
+            if self._round_trip(name, call) or (name == "shelve.open" and not _read_only_shelf(call)):
+                return
             self.report(call.func, callee=shown, how="can execute code embedded in the data")
         elif name in _YAML_LOAD:
             kw = keyword(call, "Loader")
@@ -188,3 +201,18 @@ JSON, `safetensors` or a signed format.
                 self.report(call.func, callee=shown, how="without `weights_only=True` unpickles the whole checkpoint")
             elif isinstance(kw.value, ast.Constant) and kw.value.value is False:
                 self.report(kw, callee=shown, how="with `weights_only=False` unpickles the whole checkpoint")
+
+    def _round_trip(self, name: str, call: ast.Call) -> bool:
+        dumps = _DUMPS.get(name)
+        arg = call.args[0] if call.args else None
+        return dumps is not None and isinstance(arg, ast.Call) and self.ctx.qualname(arg.func) == dumps
+
+
+def _read_only_shelf(call: ast.Call) -> bool:
+    """`shelve.open(path, "r")`: reads a shelf someone else wrote. Any other flag ("c", the default,
+    "w", "n") keeps a store this program writes itself."""
+    kw = keyword(call, "flag")
+    flag = kw.value if kw is not None else (call.args[1] if len(call.args) > 1 else None)
+    if flag is None:
+        return False
+    return not (isinstance(flag, ast.Constant) and isinstance(flag.value, str) and flag.value != _SHELF_READ_ONLY)

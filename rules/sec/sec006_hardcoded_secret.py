@@ -232,21 +232,17 @@ default arguments), and the leaked value must still be rotated. A key embedded i
             f'Read the value from `os.environ["{env}"]`', "unsafe", [("os", None)],
         )
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        self._done: set[int] = set()
-
     # ----- names ----------------------------------------------------------------------
     def _check(self, name: str | None, value: ast.AST | None) -> None:
         if name is None or value is None:
             return
         if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
             return
-        if id(value) in self._done or not secret_name(name):
+        if id(value) in self.ctx.memo("SEC006_done", set) or not secret_name(name):
             return
         if not looks_like_secret_value(value.value):
             return
-        self._done.add(id(value))
+        self.ctx.memo("SEC006_done", set).add(id(value))
         self.report(value, what=f"The value of `{name}`")
 
     def visit_Assign(self, node: ast.Assign) -> None:
@@ -292,14 +288,14 @@ default arguments), and the leaked value must still be rotated. A key embedded i
     # ----- known formats ------------------------------------------------------------------
     def visit_Constant(self, node: ast.Constant) -> None:
         value = node.value
-        if not isinstance(value, str) or len(value) < 16 or id(node) in self._done:
+        if not isinstance(value, str) or len(value) < 16 or id(node) in self.ctx.memo("SEC006_done", set):
             return
         if isinstance(self.ctx.parent, ast.Expr):
             return  # a docstring or bare string: documentation, not a value in use
         what = known_format(value)
         if what is None:
             return
-        self._done.add(id(node))
+        self.ctx.memo("SEC006_done", set).add(id(node))
         self.report(node, what=what[0].upper() + what[1:])
 
 

@@ -152,6 +152,8 @@ Django, `FLASK_DEBUG` for Flask/Werkzeug, `APP_DEBUG` for FastAPI/Starlette) and
         path = PurePath(self.ctx.path)
         if path.name == "settings.py" or "settings" in path.parts[:-1]:
             return True
+        if not self.ctx.text_has(("SECRET_KEY",)) or not self.ctx.text_has(("INSTALLED_APPS",)):
+            return False
         assigned: set[str] = set()
         for stmt in self.ctx.tree.body:
             if isinstance(stmt, ast.Assign):

@@ -25,6 +25,13 @@ _RANDOM = frozenset(
 _SECRETS = {"choice": "choice", "getrandbits": "randbits", "randrange": "randbelow", "randbytes": "token_bytes"}
 #: Words that make a name a secret (RULES.md decision).
 SECRET_WORDS = frozenset({"token", "password", "passwd", "secret", "nonce", "key", "salt", "otp", "session", "csrf"})
+#: Constants of protocols defined on SHA-1/MD5: a digest next to one is mandated, not a security choice.
+_PROTOCOL_MARKERS = (
+    "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",  # RFC 6455 Sec-WebSocket-Accept GUID
+    "api.pwnedpasswords.com/range",  # Have I Been Pwned k-anonymity range API (SHA-1 prefix)
+)
+#: Builtins whose second argument is an attribute name: a value used there is an identifier, not a secret.
+_ATTR_NAME_FUNCS = frozenset({"builtins.setattr", "builtins.getattr", "builtins.hasattr", "builtins.delattr"})
 #: Expression nodes a random value flows through on its way to a name.
 _PASS_THROUGH = (
     ast.Call, ast.BinOp, ast.JoinedStr, ast.FormattedValue, ast.GeneratorExp, ast.ListComp, ast.SetComp,
@@ -51,6 +58,12 @@ Checks for broken hashes and predictable randomness used where security depends 
 and `random.*` output that becomes a token, password, secret, nonce, key, salt, OTP, session
 or CSRF value (assigned to, returned from, or passed as a keyword/dict key whose name has one
 of those words).
+
+A weak hash stays silent where the code shows it is an identifier, not a protection: a
+truncated `hexdigest()[:n]` (a name suffix; still reported when stored under a secret-like name),
+or a digest in a function holding the constant of a protocol defined on it (the RFC 6455
+WebSocket GUID, the Have I Been Pwned range API). A random value used as an attribute name
+(`setattr(obj, token, ...)`) is not a secret.
 
 ## Why is this bad?
 MD5 and SHA-1 collisions can be computed cheaply, so signatures, integrity checks and
@@ -156,6 +169,8 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
             return
         if keyword(call, "usedforsecurity") is not None or any(k.arg is None for k in call.keywords):
             return
+        if self._truncated_hexdigest(call) or self._protocol_digest():
+            return
         if name in _HASH_NEW:
             algo = call.args[0] if call.args else (keyword(call, "name").value if keyword(call, "name") else None)
             value = constant_string(self.ctx, algo) if algo is not None else None
@@ -166,6 +181,38 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
             shown = "hashlib." + name.rsplit("_", 1)[-1] if name.startswith("_") else name
         self.report(call.func, callee=shown, problem="is a broken hash for security use",
                     consequence="collisions can be forged; pass `usedforsecurity=False` when it protects nothing")
+
+    def _truncated_hexdigest(self, call: ast.Call) -> bool:
+        """`md5(x).hexdigest()[:8]`: a short text id (a name suffix), unless it lands in a secret-named target."""
+        parents = self.ctx.parents
+        if len(parents) < 3:
+            return False
+        attr, outer, sub = parents[-1], parents[-2], parents[-3]
+        if not (isinstance(attr, ast.Attribute) and attr.value is call and attr.attr == "hexdigest"
+                and isinstance(outer, ast.Call) and outer.func is attr
+                and isinstance(sub, ast.Subscript) and sub.value is outer and isinstance(sub.slice, ast.Slice)):
+            return False
+        assign = parents[-4] if len(parents) >= 4 else None
+        if isinstance(assign, (ast.Assign, ast.AnnAssign)):
+            targets = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
+            return not any((name := _target_name(t)) is not None and _secret(name) for t in targets)
+        return True
+
+    def _protocol_digest(self) -> bool:
+        """The enclosing function names a protocol that mandates this digest (its constant is in the code)."""
+        fn = self.ctx.function
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = node.value
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                text = constant_string(self.ctx, node, fn) or ""
+            else:
+                continue
+            if any(marker in text for marker in _PROTOCOL_MARKERS):
+                return True
+        return False
 
     def _secret_target(self, call: ast.Call) -> str | None:
         """The secret-looking name the random value ends up in (None: not a secret)."""
@@ -183,6 +230,8 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
                 for t in targets:
                     name = _target_name(t)
                     if name is not None and _secret(name):
+                        if isinstance(t, ast.Name) and self._used_as_attribute_name(t.id):
+                            return None
                         return name
                 return None
             if isinstance(parent, ast.Return):
@@ -196,6 +245,18 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
                 return None
             child = parent
         return None
+
+
+    def _used_as_attribute_name(self, name: str) -> bool:
+        """`token = str(random...)` then `setattr(obj, token, ...)`: the value names an attribute."""
+        fn = self.ctx.function
+        if fn is None:
+            return False
+        for node in ast.walk(fn):
+            if (isinstance(node, ast.Call) and len(node.args) >= 2 and isinstance(node.args[1], ast.Name)
+                    and node.args[1].id == name and self.ctx.qualname(node.func) in _ATTR_NAME_FUNCS):
+                return True
+        return False
 
 
 def _target_name(target: ast.AST) -> str | None:

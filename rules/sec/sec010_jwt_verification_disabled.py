@@ -6,12 +6,14 @@ import ast
 from ..context import keyword
 from ..model import Rule, Severity
 from ..names import Binding
+from ._names import words
 
 _DECODE = frozenset({
     "jwt.decode", "jwt.api_jwt.decode", "jwt.PyJWT().decode", "jwt.api_jwt.PyJWT().decode",
     "jwt.decode_complete", "jwt.api_jwt.decode_complete", "jwt.PyJWT().decode_complete",
 })
 _VERIFY_OPTIONS = ("verify_signature",)
+_UNVERIFIED = "unverified"
 
 
 class JwtVerificationDisabled(Rule):
@@ -30,6 +32,12 @@ class JwtVerificationDisabled(Rule):
 Checks PyJWT `jwt.decode` calls that do not verify the token: `options={"verify_signature":
 False}`, the PyJWT 1.x `verify=False`, an `algorithms` list containing `"none"`, or no
 `algorithms=` at all.
+
+Disabling verification stays silent where the code labels the result as unverified: inside a
+function whose name has the word `unverified` (`get_unverified_claims`), or when the claims are
+assigned to such a name (`unverified_claims = jwt.decode(...)`). That is the documented way to
+peek at a token (e.g. its issuer, to pick the key that verifies it next); claims used directly
+still fire.
 
 ## Why is this bad?
 A JWT is only as trustworthy as its signature check. With verification off, anyone can
@@ -75,6 +83,7 @@ issued, so neither a safe nor an unsafe edit can be offered.
         "from jose import jwt\njwt.decode(token, key)\n",
         "class Codec:\n    def decode(self, t): ...\nCodec().decode(token)\n",
         "import jwt\njwt.decode(token, key, algorithms=['HS256'], options={'verify_signature': True})\n",
+        "import jwt\ndef get_unverified_claims(t):\n    return jwt.decode(t, options={'verify_signature': False})\n",
     )
     invalid = (
         "import jwt\njwt.decode(token, options={'verify_signature': False})\n",
@@ -89,6 +98,8 @@ issued, so neither a safe nor an unsafe edit can be offered.
         shown = (callee.qualname or "").replace("()", "")
         if any(isinstance(a, ast.Starred) for a in call.args):
             return
+        # A decode the code itself labels unverified only peeks (e.g. to pick the issuer's key next).
+        peek = self._labelled_unverified()
         reported = False
         options = keyword(call, "options")
         if options is not None and isinstance(options.value, ast.Dict):
@@ -97,12 +108,14 @@ issued, so neither a safe nor an unsafe edit can be offered.
                     isinstance(k, ast.Constant) and k.value in _VERIFY_OPTIONS
                     and isinstance(v, ast.Constant) and v.value is False
                 ):
-                    self.report(options, callee=shown, problem=f"is called with `{k.value}: False`")
+                    if not peek:
+                        self.report(options, callee=shown, problem=f"is called with `{k.value}: False`")
                     reported = True
                     break
         verify = keyword(call, "verify")
         if verify is not None and isinstance(verify.value, ast.Constant) and verify.value.value is False:
-            self.report(verify, callee=shown, problem="is called with `verify=False`")
+            if not peek:
+                self.report(verify, callee=shown, problem="is called with `verify=False`")
             reported = True
         algorithms = keyword(call, "algorithms")
         algs = algorithms.value if algorithms is not None else (call.args[2] if len(call.args) > 2 else None)
@@ -116,3 +129,16 @@ issued, so neither a safe nor an unsafe edit can be offered.
         if reported or any(k.arg is None for k in call.keywords):
             return
         self.report(call.func, callee=shown, problem="is called without `algorithms=`, so the token chooses how it is checked")
+
+    def _labelled_unverified(self) -> bool:
+        """The enclosing function, or the name the claims are assigned to, says they are unverified."""
+        fn = self.ctx.function
+        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) and _UNVERIFIED in words(fn.name):
+            return True
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, (ast.Assign, ast.AnnAssign)):
+                targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+                return any(isinstance(t, ast.Name) and _UNVERIFIED in words(t.id) for t in targets)
+            if isinstance(parent, ast.stmt):
+                return False
+        return False
