@@ -6,7 +6,7 @@ diagnostics, N incremental edits -> diagnostics (p50/p95), peak RSS. resilint ru
 debounce 0 (initializationOptions). Then opens 100 documents in one server of each kind and
 reports the resident memory once all their diagnostics arrived.
 
-    python bench/lsp_latency.py [--edits 100] [--mode auto|push|pull] [--docs 100]
+    python bench/lsp_latency.py [--edits 100] [--mode auto|push|pull] [--docs 100] [--repeat 3] [--select RES]
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import importlib.util
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import sysconfig
@@ -51,6 +52,19 @@ def probe(cmd: list[str], file: Path, edits: int, mode: str, init: dict | None) 
 
 def ms(value) -> str:
     return f"{value * 1000:.1f}" if isinstance(value, (int, float)) else "n/a"
+
+
+def median_run(runs: list[dict]) -> dict:
+    """One result whose timings are the medians over `runs` (the first failure, if any run failed)."""
+    failed = [r for r in runs if not r.get("ok")]
+    if failed or len(runs) == 1:
+        return failed[0] if failed else runs[0]
+    out = dict(runs[0], runs=len(runs))
+    for key in ("initialize_s", "open_to_diagnostics_s", "peak_rss_mb"):
+        out[key] = statistics.median(r[key] for r in runs)
+    out["edit_latency_s"] = {k: statistics.median(r["edit_latency_s"][k] for r in runs)
+                             for k in ("p50", "p95", "max", "min")}
+    return out
 
 
 def many_documents(cmd: list[str], files: list[Path], root: Path, init: dict | None) -> dict:
@@ -105,11 +119,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--resilint-cmd", help="server command (default: python -m resilint.server.serve)")
     ap.add_argument("--no-ruff", action="store_true")
     ap.add_argument("--json", action="store_true", help="also print the raw results as JSON")
+    ap.add_argument("--select", help="resilint rule selection, e.g. RES (default: the default selection)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="runs per file and server; each figure is the median over the runs")
     args = ap.parse_args(argv)
     if not PROBE.is_file():
         sys.exit(f"probe not found: {PROBE} (set LSP_PROBE)")
     cmds = servers(args)
-    inits = {"resilint": {"debounce": 0}, "ruff": None}
+    inits = {"resilint": {"debounce": 0, **({"select": args.select.split(",")} if args.select else {})},
+             "ruff": None}
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="resilint-lsp-bench-") as tmp:
         root = Path(tmp)
@@ -117,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copy(STDLIB / name, root / name)
         for file in FILES:
             for server, cmd in cmds.items():
-                r = probe(cmd, root / file, args.edits, args.mode, inits.get(server))
+                runs = [probe(cmd, root / file, args.edits, args.mode, inits.get(server)) for _ in range(args.repeat)]
+                r = median_run(runs)
                 results[(file, server)] = r
                 print(f"  {file:<14} {server:<9} done ({'ok' if r.get('ok') else r.get('error')})",
                       file=sys.stderr)

@@ -69,6 +69,8 @@ _HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "requ
 _OUTBOUND_FUNCTIONS = frozenset({*REQUESTS_FUNCTIONS, *HTTPX_FUNCTIONS, *TIMEOUT_POSITIONS})
 #: Adapters that do not add a timeout: mounting one leaves a session unbounded.
 _PLAIN_ADAPTERS = frozenset({"requests.adapters.HTTPAdapter", "requests.HTTPAdapter"})
+#: Client attributes whose assignment leaves the timeout behaviour as it was.
+_PLAIN_SETTINGS = frozenset({"headers", "auth", "verify", "proxies", "cert", "params"})
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 #: Top-level modules a client or an outbound call can come from: a module that imports none
 #: of them (and nothing first-party, and nothing relatively) contributes nothing to the index.
@@ -281,23 +283,25 @@ class _Summarizer:
                 continue
             name = self.dotted(base)
             bases.append(name if name is not None and name.split(".", 1)[0] not in _STDLIB else "?")
+        methods = [
+            (m, params[0].arg) for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
+            for params in [[*m.args.posonlyargs, *m.args.args]]
+            if params and not any(_decorator_name(d) in ("staticmethod", "classmethod") for d in m.decorator_list)
+        ]
+        attrs: dict[str, dict] = {}
+        for method, me in methods:
+            if method.name == "__init__":
+                attrs = self.init_attrs(method, me)
+        if not attrs and not any(b != "?" and self.linked(b) for b in bases):
+            return  # nothing to index or to hide from a base: the other methods are not walked
         stores: dict[str, int] = {}
         configured: set[str] = set()
-        attrs: dict[str, dict] = {}
-        for method in cls.body:
-            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            params = [*method.args.posonlyargs, *method.args.args]
-            if not params or any(_decorator_name(d) in ("staticmethod", "classmethod") for d in method.decorator_list):
-                continue
-            me = params[0].arg
+        for method, me in methods:
             for node in _walk_function(method):
                 attr = _self_attr(node, me)
                 if attr is not None and isinstance(node.ctx, ast.Store):  # type: ignore[attr-defined]
                     stores[attr] = stores.get(attr, 0) + 1
                 configured.update(self.configured_self_attrs(node, me))
-            if method.name == "__init__":
-                attrs = self.init_attrs(method, me)
         kept = {a: spec for a, spec in attrs.items() if stores.get(a) == 1 and a not in configured}
         if kept or any(b != "?" and self.linked(b) for b in bases):
             self.classes[cls.name] = {"bases": bases, "attrs": kept, "own": sorted(stores)}
@@ -340,32 +344,36 @@ class _Summarizer:
 
     def configured_self_attrs(self, node: ast.AST, me: str) -> list[str]:
         """`self.x.mount(prefix, SomeAdapter())` or `self.x.request = ...` (see record_configuration)."""
+        return [attr for receiver in self.configured(node) for attr in [_self_attr(receiver, me)] if attr is not None]
+
+    def configured(self, node: ast.AST) -> list[ast.expr]:
+        """The clients `node` configures in a way the index does not model: `<c>.mount(prefix,
+        TimeoutAdapter())` (an adapter other than a plain HTTPAdapter) or `<c>.request = ...`."""
+        if isinstance(node, ast.Expr):
+            node = node.value
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "mount":
-            attr = _self_attr(node.func.value, me)
-            if attr is not None:
-                adapter = node.args[1] if len(node.args) > 1 else None
-                callee = self.dotted(adapter.func) if isinstance(adapter, ast.Call) else None
-                if callee not in _PLAIN_ADAPTERS or any(k.arg in BOUNDING_KWARGS for k in adapter.keywords):  # type: ignore[union-attr]
-                    return [attr]
+            adapter = node.args[1] if len(node.args) > 1 else None
+            callee = self.dotted(adapter.func) if isinstance(adapter, ast.Call) else None
+            if callee not in _PLAIN_ADAPTERS or any(k.arg in BOUNDING_KWARGS for k in adapter.keywords):  # type: ignore[union-attr]
+                return [node.func.value]
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            return [
-                attr for t in targets if isinstance(t, ast.Attribute)
-                and t.attr not in ("headers", "auth", "verify", "proxies", "cert", "params")
-                for attr in [_self_attr(t.value, me)] if attr is not None
-            ]
+            return [t.value for t in targets if isinstance(t, ast.Attribute) and t.attr not in _PLAIN_SETTINGS]
         return []
 
-    def mentions(self, fn: ast.AST) -> bool:
-        """Does the function's text name an imported client library / first-party name or a
-        module-level client? (A text test: functions that do not are not walked.)"""
+    def mentions(self, fn: ast.AST, pattern: re.Pattern[str] | None = None) -> bool:
+        """Does the statement's text name an imported client library / first-party name or a
+        module-level client (or match `pattern`)? A text test: statements that do not are not walked."""
+        pattern = pattern if pattern is not None else self._relevant
+        if pattern is None:
+            return False
         if self._line_starts is None:
             self._line_starts = [0, *(m.end() for m in _LINE_BREAK.finditer(self.text))]
         starts = self._line_starts
         end_line = fn.end_lineno or fn.lineno  # type: ignore[attr-defined]
         start = starts[fn.lineno - 1]  # type: ignore[attr-defined]
         end = starts[end_line] if end_line < len(starts) else len(self.text)
-        return self._relevant is not None and self._relevant.search(self.text, start, end) is not None
+        return pattern.search(self.text, start, end) is not None
 
     def linked(self, target: str) -> bool:
         """Could `target` (an imported qualname) lead to something the index knows? Anything
@@ -399,24 +407,7 @@ class _Summarizer:
     def record_configuration(self, stmt: ast.stmt, specs: dict[str, Any], module_level: bool) -> None:
         """`s.mount(prefix, TimeoutAdapter())` or `s.request = partial(...)`: the client was
         configured in a way the index does not model -> do not resolve it (precision first)."""
-        names: list[str] = []
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-            func = stmt.value.func
-            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr == "mount":
-                adapter = stmt.value.args[1] if len(stmt.value.args) > 1 else None
-                adapter_callee = (
-                    self.dotted(adapter.func) if isinstance(adapter, ast.Call) else None
-                )
-                if adapter_callee not in _PLAIN_ADAPTERS or any(
-                    k.arg in BOUNDING_KWARGS for k in adapter.keywords  # type: ignore[union-attr]
-                ):
-                    names.append(func.value.id)
-        elif isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            for target in targets:
-                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
-                    if target.attr not in ("headers", "auth", "verify", "proxies", "cert", "params"):
-                        names.append(target.value.id)
+        names = [r.id for r in self.configured(stmt) if isinstance(r, ast.Name)]
         for name in names:
             spec = specs.get(name)
             if isinstance(spec, dict) and spec.get("k") == "new":
@@ -495,7 +486,9 @@ class _Summarizer:
             return {}
         uses: dict[str, list] = {}
         total = 0
-        for node in ast.walk(self.tree):
+        named = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(watched))) + r")\b")
+        nodes = (node for stmt in self.tree.body if self.mentions(stmt, named) for node in ast.walk(stmt))
+        for node in nodes:
             if isinstance(node, ast.Attribute):
                 qual = self.dotted(node)
                 if qual is None or not isinstance(node.ctx, ast.Load):
@@ -847,6 +840,11 @@ class WorkspaceIndex:
             self._view = None
         return changed
 
+    @property
+    def dirty(self) -> bool:
+        """Changed since the cache was read or written (`save()` has something to write)."""
+        return self.use_cache and self._dirty
+
     def set_aliases(self, path: Path | str, aliases: dict[str, str]) -> bool:
         """Names of installed packages settled elsewhere (jedi) for one file; True if changed."""
         real = os.path.realpath(path)
@@ -871,6 +869,27 @@ class WorkspaceIndex:
         self._view = None
         self._dirty = True
         return True
+
+    def dependencies(self, path: Path | str) -> list[str]:
+        """Paths of the indexed modules `path`'s module refers to (imports, uses, base classes):
+        the modules whose `related` uses may list places in `path`."""
+        real = os.path.realpath(path)
+        summary = (self.entries.get(real) or {}).get("summary") or {}
+        targets = {s.get("to", "") for s in (summary.get("values") or {}).values()}
+        targets.update(summary.get("uses") or ())
+        for cls in (summary.get("classes") or {}).values():
+            targets.update(cls.get("bases") or ())
+        by_module = {e["module"]: p for p, e in self.entries.items()}
+        out: set[str] = set()
+        for target in targets:
+            parts = target.split(".")
+            for i in range(len(parts), 0, -1):
+                hit = by_module.get(".".join(parts[:i]))
+                if hit is not None:
+                    out.add(hit)
+                    break
+        out.discard(real)
+        return sorted(out)
 
     def dependents(self, path: Path | str) -> list[str]:
         """Paths of the indexed modules that import from `path`'s module (to re-check them

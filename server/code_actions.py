@@ -11,7 +11,8 @@ finding, see docs/fixes.md). Offered:
   setting — the lint option `unsafe-fixes` — is on), as minimal edits;
 - ``refactor.rewrite`` on an outbound call or an `await` with no finding
   (`rules/fixes/refactors.py`): add timeout, retry with tenacity, circuit breaker,
-  asyncio.timeout.
+  asyncio.timeout. Only lines that await or name an imported HTTP/socket API are parsed
+  for them (`refactors.may_offer`): elsewhere in a big class the list parses nothing.
 
 A resolve for a version that is no longer current returns the action without an edit.
 """
@@ -214,9 +215,13 @@ def register(server: "LanguageServer") -> None:
                 ))
         if _wanted(only, types.CodeActionKind.RefactorRewrite) and span.line == span.end_line:
             line_text = doc.line_view[span.line] if span.line < len(doc.line_view) else ""
-            if _CALLISH.search(line_text):
+            from resilint.rules.fixes.refactors import may_mention_outbound
+
+            # decided here for most lines: no round trip through a worker thread
+            if _CALLISH.search(line_text) and may_mention_outbound(doc.text, line_text):
                 try:
-                    offered = await asyncio.to_thread(_refactor_offers, doc.text, path_of(doc), settings_of(doc), span)
+                    offered = await asyncio.to_thread(
+                        _refactor_offers, doc.text, path_of(doc), settings_of(doc), span, line_text)
                 except Exception as exc:  # noqa: BLE001 - never fail the request
                     log.debug("refactor offers failed: %s", exc)
                     offered = []
@@ -310,11 +315,11 @@ def _suppresses(text: str, edit: Edit, finding: Finding, path: str, settings) ->
     )
 
 
-def _refactor_offers(text: str, path: str, settings, span: Span) -> list[tuple[str, Span]]:
+def _refactor_offers(text: str, path: str, settings, span: Span, line_text: str) -> list[tuple[str, Span]]:
     from resilint.rules.fixes import FixDocument
-    from resilint.rules.fixes.refactors import offers
+    from resilint.rules.fixes.refactors import may_offer, offers
 
     doc = FixDocument(text, path, settings)
-    if not doc.focus(span):
+    if not may_offer(doc, line_text) or not doc.focus(span):
         return []
     return offers(doc, span.line, span.col)

@@ -1,4 +1,5 @@
-"""`resilint.debugInfo`: versions, settings in force, per-document timings."""
+"""Server commands: `resilint.debugInfo` (versions, settings in force, per-document timings)
+and `resilint.checkWorkspace` (server/workspace_check.py)."""
 from __future__ import annotations
 
 import platform
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .diagnostics import IncrementalAnalyzer
 from .session import Session
+from .workspace_check import CHECK_WORKSPACE
 
 if TYPE_CHECKING:
     from pygls.lsp.server import LanguageServer
@@ -74,3 +76,7 @@ def register(server: LanguageServer, session: Session) -> None:
         elif args and isinstance(args[0], dict):
             uri = args[0].get("uri")
         return debug_info(session, uri)
+
+    @server.command(CHECK_WORKSPACE)
+    async def _check_workspace(ls, *args):  # no annotations: pygls evaluates them
+        return await ls.resilint_diagnostics.workspace.command()

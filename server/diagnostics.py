@@ -12,6 +12,7 @@ import hashlib
 import logging
 import os
 import time
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from resilint.rules.settings import FileSettings
 from .convert import config_error_diagnostic, to_diagnostic
 from .documents import PYTHON_SUFFIXES, Document, uri_to_path
 from .session import Session
+from .workspace_check import WorkspaceCheck
 
 try:  # statement-level reuse for fast edits, when the core provides it
     from resilint.rules.incremental import IncrementalAnalyzer  # type: ignore
@@ -36,6 +38,21 @@ if TYPE_CHECKING:
 log = logging.getLogger("resilint.server")
 
 
+#: How many documents keep incremental state (the syntax trees of their last text): the most
+#: recently analysed ones, i.e. those being typed in. The others keep only their findings, so
+#: memory stays bounded however many files are open; their next edit rebuilds the state once.
+LIVE_ANALYZERS = 12
+_live: OrderedDict[int, Document] = OrderedDict()
+
+
+def _keep_live(doc: Document) -> None:
+    _live[id(doc)] = doc
+    _live.move_to_end(id(doc))
+    while len(_live) > LIVE_ANALYZERS:
+        _, coldest = _live.popitem(last=False)
+        coldest.analyzer = None
+
+
 def run_analysis(doc: Document | None, text: str, path: str, settings: FileSettings) -> AnalysisResult:
     """The one call into the core (runs on the analysis thread)."""
     if IncrementalAnalyzer is not None and doc is not None:
@@ -44,6 +61,7 @@ def run_analysis(doc: Document | None, text: str, path: str, settings: FileSetti
             if doc.analyzer is None or doc.analyzer_key != key:
                 doc.analyzer = IncrementalAnalyzer(path, settings)
                 doc.analyzer_key = key
+            _keep_live(doc)
             return doc.analyzer.update(text)
         except Exception:  # a bug in the reuse layer must not cost the user the diagnostics
             log.exception("incremental analysis of %s failed; analysing the whole file", path)
@@ -57,6 +75,9 @@ class Diagnostics:
         self.session = session
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="resilint-analysis")
         self._result_counter = 0
+        self.workspace = WorkspaceCheck(self)  # workspace/diagnostic and resilint.checkWorkspace
+        #: server/workspace_index.ServerIndexes, once the server wires it: cross-module names.
+        self.indexes: Any = None
 
     def warm_up(self) -> None:
         """Import every rule module on the analysis thread while the client starts up."""
@@ -121,7 +142,8 @@ class Diagnostics:
             if doc.closed or doc.version != version:
                 return None  # stale before it started
             t0 = time.perf_counter()
-            result = run_analysis(doc, text, path, settings)
+            with_index = settings if self.indexes is None else self.indexes.settings_for(doc, text, path, settings)
+            result = run_analysis(doc, text, path, with_index)
             return result, (time.perf_counter() - t0) * 1000
 
         loop = asyncio.get_running_loop()
@@ -283,37 +305,7 @@ class Diagnostics:
             items=getattr(doc, "_diagnostics", []), result_id=doc.result_id)
 
     async def workspace_report(self, params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
-        session = self.session
-        previous = {p.uri: p.value for p in params.previous_result_ids}
-        items: list[Any] = []
-        open_paths = set()
-        for doc in list(session.documents.values()):
-            await self.ensure_current(doc)
-            if doc.path is not None:
-                open_paths.add(doc.path.resolve())
-            if previous.get(doc.uri) == doc.result_id:
-                items.append(types.WorkspaceUnchangedDocumentDiagnosticReport(
-                    uri=doc.uri, result_id=doc.result_id, version=doc.version))
-            else:
-                items.append(types.WorkspaceFullDocumentDiagnosticReport(
-                    uri=doc.uri, items=getattr(doc, "_diagnostics", []),
-                    result_id=doc.result_id, version=doc.version))
-        files = await asyncio.get_running_loop().run_in_executor(
-            self.executor, self._workspace_files, open_paths)
-        for path, resolved, editor in files:
-            uri = path.as_uri()
-            self._report_config_error(resolved.config.source, resolved.error)
-            stat = path.stat()
-            result_id = f"{stat.st_mtime_ns}-{stat.st_size}-{session.generation}"
-            if previous.get(uri) == result_id:
-                items.append(types.WorkspaceUnchangedDocumentDiagnosticReport(
-                    uri=uri, result_id=result_id, version=None))
-                continue
-            diagnostics = await asyncio.get_running_loop().run_in_executor(
-                self.executor, self._disk_diagnostics, path, resolved.settings, editor.max_file_size)
-            items.append(types.WorkspaceFullDocumentDiagnosticReport(
-                uri=uri, items=diagnostics, result_id=result_id, version=None))
-        return types.WorkspaceDiagnosticReport(items=items)
+        return await self.workspace.report(params)
 
     def _workspace_files(self, open_paths: set[Path]) -> list[tuple[Path, Any, Any]]:
         session = self.session
@@ -349,6 +341,8 @@ class Diagnostics:
         except OSError as exc:
             log.warning("cannot read %s: %s", path, exc)
             return []
+        if self.indexes is not None:
+            settings = self.indexes.settings_for(None, data, str(path), settings)
         result = run_analysis(None, data, str(path), settings)
         from resilint.rules.source import decode_source, split_lines
 

@@ -10,21 +10,30 @@ import logging
 import sys
 from typing import Any
 
-from lsprotocol import types
-from pygls.capabilities import ServerCapabilitiesBuilder
-from pygls.lsp.server import LanguageServer
+from . import startup
 
-from . import code_actions, commands, completion, logs
-from . import diagnostics as diagnostics_mod
-from . import hover as hover_feature
-from .diagnostics import Diagnostics
-from .documents import Document
-from .session import Session
-from .workspace_settings import parse_settings
+startup.enable()  # before lsprotocol loads: its attrs classes compile from a cache (server/startup.py)
+
+from lsprotocol import types  # noqa: E402
+from pygls.capabilities import ServerCapabilitiesBuilder  # noqa: E402
+from pygls.lsp.server import LanguageServer  # noqa: E402
+
+from . import code_actions, commands, completion, logs  # noqa: E402
+from . import diagnostics as diagnostics_mod  # noqa: E402
+from . import hover as hover_feature  # noqa: E402
+from .diagnostics import Diagnostics  # noqa: E402
+from .workspace_index import ServerIndexes  # noqa: E402
+from .documents import Document  # noqa: E402
+from .protocol import ResilintServer  # noqa: E402
+from .session import Session  # noqa: E402
+from .workspace_settings import parse_settings  # noqa: E402
+
+startup.finish()
 
 log = logging.getLogger("resilint.server")
 
 PYPROJECT_GLOB = "**/pyproject.toml"
+PYTHON_GLOB = "**/*.py"
 
 
 def _choose_position_encoding(cls, capabilities: types.ClientCapabilities) -> str:
@@ -53,9 +62,10 @@ def _version() -> str:
 
 
 def create_server(client_log_level: str = "info") -> LanguageServer:
-    server = LanguageServer("resilint", _version(), text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+    server = ResilintServer("resilint", _version(), text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
     session = Session()
     diags = Diagnostics(server, session)
+    diags.indexes = indexes = ServerIndexes(session, diags)
     client_log = logs.ClientLogHandler(server, logs.LEVELS.get(client_log_level, logging.INFO))
     log.addHandler(client_log)
     log.setLevel(logging.DEBUG)
@@ -90,6 +100,7 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
     @server.feature(types.INITIALIZED)
     async def initialized(ls: LanguageServer, params: types.InitializedParams) -> None:
         diags.warm_up()
+        indexes.start()
         show_settings_errors()
         if session.dynamic_watch:
             try:
@@ -98,7 +109,8 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
                         id="resilint-pyproject-watcher",
                         method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                         register_options=types.DidChangeWatchedFilesRegistrationOptions(
-                            watchers=[types.FileSystemWatcher(glob_pattern=PYPROJECT_GLOB)]),
+                            watchers=[types.FileSystemWatcher(glob_pattern=PYPROJECT_GLOB),
+                                  types.FileSystemWatcher(glob_pattern=PYTHON_GLOB)]),
                     )
                 ]))
             except Exception as exc:  # the client refused; config reloads on save still work
@@ -126,6 +138,7 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: LanguageServer, params: Any) -> None:
         session.shutting_down = True
+        indexes.shutdown()
         for doc in session.documents.values():
             if doc.pending is not None:
                 doc.pending.cancel()
@@ -161,6 +174,7 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
         doc = session.documents.get(uri)
         if doc is not None:
             diags.schedule(doc, immediate=True)
+        indexes.saved()
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: LanguageServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -190,6 +204,7 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: LanguageServer, params: types.DidChangeWatchedFilesParams) -> None:
+        indexes.files_changed(params.changes)
         if any(c.uri.endswith("pyproject.toml") for c in params.changes):
             log.info("pyproject.toml changed; re-analysing %d open document(s)", len(session.documents))
             config_changed()
@@ -203,6 +218,7 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
         session.folders = [f for f in session.folders if f.uri not in removed]
         session.folders += [Folder(f.uri, uri_to_path(f.uri)) for f in params.event.added]
         config_changed()
+        indexes.folders_changed()
 
     diagnostics_mod.register(server, diags)
     commands.register(server, session)
@@ -237,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         server.start_tcp(host, port)
     else:
         server.start_io()
-    return 0
+    return server.exit_code
 
 
 if __name__ == "__main__":

@@ -528,3 +528,89 @@ def test_refactors() -> None:
     new = apply_edits(text, compute(FixDocument(text, "example.py", settings()), name, span).edits)
     assert "    async with asyncio.timeout(10):\n        r = await client.get(url)\n" in new
     ast.parse(new)
+
+
+def test_refactor_gate_never_hides_an_offer() -> None:
+    """`may_offer` (the list's cheap gate) is true on every line where `offers` finds something,
+    and false on lines of calls that no refactor handles."""
+    from resilint.rules.fixes.refactors import may_offer, offers
+
+    text = (
+        "import requests as rq\nimport urllib.request\nfrom httpx import get as hget\n"
+        "from socket import create_connection\nimport json\nfrom httpx import (\n    stream,\n)\n"
+        "import os, \\\n    socket as sk\n\n\n"
+        "class Big:\n" + "".join(f"    def m{i}(self, x):\n        return json.dumps(x)\n\n" for i in range(50))
+        + "    def fetch(self, url):\n        return rq.post(url)\n\n"
+        "    async def wait(self, coro):\n        await coro\n\n\n"
+        "def f(url, host):\n    hget(url)\n    urllib.request.urlopen(url)\n    create_connection((host, 80))\n"
+        "    stream('GET', url)\n    sk.create_connection((host, 80))\n"
+        "    return len(json.loads(url))\n"
+    )
+    tree = ast.parse(text)
+    lines = text.splitlines()
+    seen = {"offered": 0, "gated": 0}
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.Call, ast.Await)):
+            continue
+        line, col = node.lineno - 1, node.col_offset
+        doc = FixDocument(text, "example.py", settings())
+        gate = may_offer(doc, lines[line])
+        doc.focus(Span(line, col, line, col))
+        found = offers(doc, line, col)
+        assert gate or not found, f"line {line + 1}: the gate hides {found}"
+        seen["offered"] += bool(found)
+        seen["gated"] += not gate
+    assert seen["offered"] >= 7 and seen["gated"] >= 50
+
+
+def test_partial_document_puts_an_import_with_the_header_not_above_the_statement() -> None:
+    """Found by the whole-stdlib run (distutils/util.py): in a view, the header and the fixed
+    def are adjacent, so the added import and the rewritten def came as one replacement and the
+    import landed above the def instead of at the end of the imports."""
+    text = (
+        '"""Doc."""\nimport os\n\n\ndef other():\n    return os.sep\n\n\n'
+        'def target():\n    from tempfile import mktemp\n    return mktemp(".py")\n'
+    )
+    finding = finding_of(text, "SEC012")
+    fix = compute_fix(finding, text, "example.py", settings(), strict=True)
+    whole = compute_fix(finding, text, "example.py", settings(),
+                        doc=FixDocument(text, "example.py", settings(), partial=False), strict=True)
+    assert fix == whole
+    assert apply_edits(text, fix.edits).startswith('"""Doc."""\nimport os\nfrom tempfile import mkstemp\n\n\ndef other')
+
+
+def test_check_parses_keeps_an_insertion_with_the_statement_above() -> None:
+    """Found by bench/fix_latency.py: RES030 gave `import asyncio` inserted where a def's chunk
+    starts and the blank lines above the next import removed; the insertion's chunk group took
+    in the def, whose region then swallowed the next edit (ValueError, so no fix offered)."""
+    from resilint.rules.fixes.apply import check_parses
+
+    text = (
+        "import requests\nimport subprocess\n\n\ndef io(url):\n    return requests.post(url)\n\n\n"
+        "import time\n\n\nasync def nap():\n    time.sleep(1)\n"
+    )
+    edits = (
+        Edit(Span(2, 0, 2, 0), "\n\nimport asyncio\n"),
+        Edit(Span(6, 0, 8, 0), ""),
+        Edit(Span(12, 4, 12, 8), "await asyncio"),
+    )
+    check_parses(text, edits)
+    with pytest.raises(SyntaxError):
+        check_parses(text, (*edits[:2], Edit(Span(12, 4, 12, 8), "await (")))
+    finding = finding_of(text, "RES030")
+    fix = compute_fix(finding, text, "example.py", settings(), strict=True)
+    assert fix is not None and "await asyncio.sleep(1)" in apply_edits(text, fix.edits)
+
+
+def test_whole_file_fix_leaves_lines_libcst_prints_differently() -> None:
+    """Found by the whole-stdlib run (webbrowser.py): libcst prints `except (A, B) :` without
+    the space, so a whole-file fix diffed against the printed module also "fixed" that line."""
+    text = (
+        "import time\n\n\ndef old():\n    try:\n        pass\n    except (OSError, ValueError) :\n        pass\n\n\n"
+        "async def nap():\n    time.sleep(1)\n"
+    )
+    finding = finding_of(text, "RES030")
+    whole = compute_fix(finding, text, "example.py", settings(),
+                        doc=FixDocument(text, "example.py", settings(), partial=False), strict=True)
+    assert whole == compute_fix(finding, text, "example.py", settings(), strict=True)
+    assert "except (OSError, ValueError) :\n" in apply_edits(text, whole.edits)

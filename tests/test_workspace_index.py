@@ -11,6 +11,7 @@ from resilint.rules.config import ConfigResolver
 from resilint.rules.engine import analyze
 from resilint.rules.settings import FileSettings
 from resilint.rules.workspace_index import (
+    INDEX_VERSION,
     IndexedCall,
     WorkspaceIndex,
     check_paths_indexed,
@@ -232,7 +233,7 @@ def test_cache_invalidated_by_a_change(project: Path, cache: Path) -> None:
 def test_cache_is_data_and_safe_to_delete_or_corrupt(project: Path, cache: Path) -> None:
     WorkspaceIndex.build(project, cache_dir=cache)
     data = json.loads((cache / "index.json").read_text())
-    assert data["version"] == 1 and all("hash" in e for e in data["files"].values())
+    assert data["version"] == INDEX_VERSION and all("hash" in e for e in data["files"].values())
     (cache / "index.json").write_text("{not json")
     assert WorkspaceIndex.build(project, cache_dir=cache).stats.parsed == 4
     (cache / "index.json").unlink()
@@ -325,6 +326,13 @@ def test_dependents_lists_the_importers(project: Path, cache: Path) -> None:
     assert [Path(p).name for p in index.dependents(project / "app/clients.py")] == ["chat.py"]
 
 
+def test_dependencies_lists_the_modules_referred_to(project: Path, cache: Path) -> None:
+    index = WorkspaceIndex.build(project, cache_dir=cache)
+    assert [Path(p).name for p in index.dependencies(project / "app/service.py")] == ["http.py"]
+    assert [Path(p).name for p in index.dependencies(project / "app/chat.py")] == ["clients.py"]
+    assert index.dependencies(project / "app/http.py") == []
+
+
 # ----- jedi: re-exports of installed packages -------------------------------------------------------------
 def test_jedi_settles_a_reexport_of_an_installed_package(tmp_path: Path, cache: Path) -> None:
     from resilint.rules import jedi_resolve
@@ -353,3 +361,96 @@ def test_jedi_settles_a_reexport_of_an_installed_package(tmp_path: Path, cache: 
     assert index.set_aliases(path, aliases) is True
     assert sorted(f.code for f in check(root, "app/main.py", index)) == ["LLM001", "RES001"]
     assert resolver.settle_imports(path, text, index.first_party, budget=0) == {}  # budget spent: nothing
+
+
+# ----- first-party classes: clients kept in instance attributes -------------------------------------------
+API = """\
+import requests
+from requests.adapters import HTTPAdapter
+
+
+class Api:
+    def __init__(self, base):
+        self.base = base
+        self.session = requests.Session()
+        self.mounted = requests.Session()
+        self.mounted.mount("https://", TimeoutAdapter())
+        if base:
+            self.maybe = requests.Session()
+        self.swapped = requests.Session()
+
+    def reset(self):
+        self.swapped = None
+
+    def get(self, path):
+        return self.session.get(self.base + path)
+
+
+class TimeoutAdapter(HTTPAdapter):
+    pass
+"""
+
+API_USES = """\
+from app import Api
+from app.api import Api as Client
+from app.instances import api
+
+
+def load():
+    Api("x").session.get("u")
+    Client("x").session.post("u")
+    api.session.get("u")
+    api.mounted.get("u")
+    api.maybe.get("u")
+    api.swapped.get("u")
+
+
+class Sub(Api):
+    def load(self):
+        return self.session.get("u")
+
+
+class Own(Api):
+    def __init__(self, session):
+        self.session = session
+
+    def load(self):
+        return self.session.get("u")
+
+
+class Deeper(Sub):
+    def load(self):
+        return self.session.delete("u")
+"""
+
+
+@pytest.fixture
+def classes(tmp_path: Path) -> Path:
+    return write(tmp_path / "cls", {
+        "app/__init__.py": "from .api import Api\n",
+        "app/api.py": API,
+        "app/instances.py": "from .api import Api\n\napi = Api('https://x')\n",
+        "app/uses.py": API_USES,
+    })
+
+
+def test_instance_attribute_of_a_first_party_class_resolves_across_modules(classes: Path, cache: Path) -> None:
+    index = WorkspaceIndex.build(classes, cache_dir=cache)
+    findings = [f for f in check(classes, "app/uses.py", index) if f.code == "RES001"]
+    # Api("x").session, Client("x").session, api.session, Sub's and Deeper's self.session;
+    # not the mounted / conditional / reassigned attributes, nor Own's parameter.
+    assert codes(findings) == [("RES001", 6), ("RES001", 7), ("RES001", 8), ("RES001", 16), ("RES001", 29)]
+    for finding in findings:
+        (related,) = finding.related
+        assert related.path == str((classes / "app/api.py").resolve())
+        assert related.span.line == 7  # self.session = requests.Session()
+        assert "app.api.Api().session" in related.message
+    assert [f.code for f in check(classes, "app/uses.py", None) if f.code == "RES001"] == []
+
+
+def test_class_summary_keeps_only_unconditional_single_init_assignments() -> None:
+    summary = summarize(API, "app.api", roots="app")
+    api = summary["classes"]["Api"]
+    assert sorted(api["attrs"]) == ["session"]
+    assert api["own"] == ["base", "maybe", "mounted", "session", "swapped"]
+    assert "TimeoutAdapter" not in summary["classes"]  # no client attribute, no first-party base

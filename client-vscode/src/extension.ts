@@ -14,6 +14,9 @@ import { extensionSettings, needsRestart, SECTION, serverSettings } from "./sett
 
 const SERVER_MODULE = "resilint.server.serve";
 const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append("resilint");
+// A server command: vscode-languageclient registers it from executeCommandProvider, so it is
+// only contributed in package.json (enabled while the server runs) and answered in middleware.
+const CHECK_WORKSPACE = "resilint.checkWorkspace";
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
@@ -153,6 +156,11 @@ async function startServer(context: vscode.ExtensionContext): Promise<void> {
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: serverSettings(folder),
     middleware: {
+      executeCommand: async (command, args, next) => {
+        const result = await next(command, args);
+        if (command === CHECK_WORKSPACE && result) void reportWorkspaceCheck(result as WorkspaceCheck);
+        return result;
+      },
       workspace: {
         // Answer workspace/configuration for our section with only the keys the server knows.
         configuration: async (params, token, next) => {
@@ -170,6 +178,7 @@ async function startServer(context: vscode.ExtensionContext): Promise<void> {
   };
   const lc = new LanguageClient("resilint", "resilint", serverOptions, clientOptions);
   lc.onDidChangeState((e) => {
+    void vscode.commands.executeCommand("setContext", "resilint.serverRunning", e.newState === State.Running);
     if (e.newState === State.Running) setStatus("running", `${interp.command.join(" ")}${useBundled ? " (bundled)" : ""}`);
     else if (e.newState === State.Starting) setStatus("starting");
     else setStatus("stopped");
@@ -203,6 +212,25 @@ function restart(context: vscode.ExtensionContext): Promise<void> {
   const run = (starting ?? Promise.resolve()).then(() => startServer(context));
   starting = run.catch(() => undefined);
   return run;
+}
+
+interface WorkspaceCheck {
+  files: number;
+  total: number;
+  problems: number;
+  cancelled: boolean;
+}
+
+/** The user asked for the check: always answer, whatever resilint.showNotifications says. */
+async function reportWorkspaceCheck(check: WorkspaceCheck): Promise<void> {
+  const message = check.cancelled
+    ? `resilint: workspace check cancelled after ${check.files} of ${check.total} files.`
+    : `resilint: checked ${check.files} files, ${check.problems} problems.`;
+  output.info(message);
+  const PROBLEMS = "Show Problems";
+  if ((await vscode.window.showInformationMessage(message, PROBLEMS)) === PROBLEMS) {
+    await vscode.commands.executeCommand("workbench.actions.view.problems");
+  }
 }
 
 async function fixAll(): Promise<void> {

@@ -43,3 +43,22 @@ vim.api.nvim_create_autocmd('FileType', {
     end
   end,
 })
+
+-- :ResilintCheckWorkspace checks every Python file of the workspace, not only open buffers
+-- (Neovim does not pull workspace diagnostics by itself): the results land in vim.diagnostic,
+-- so `:lua vim.diagnostic.setqflist()` lists them. Progress arrives as $/progress.
+vim.api.nvim_create_user_command('ResilintCheckWorkspace', function()
+  for _, client in pairs(vim.lsp.get_active_clients()) do
+    if client.name == 'resilint' then
+      client.request('workspace/executeCommand', { command = 'resilint.checkWorkspace' }, function(err, result)
+        if err then
+          vim.notify('resilint: workspace check failed: ' .. tostring(err.message), vim.log.levels.ERROR)
+        elseif result.cancelled then
+          vim.notify(string.format('resilint: workspace check cancelled after %d of %d files', result.files, result.total))
+        else
+          vim.notify(string.format('resilint: checked %d files, %d problems', result.files, result.problems))
+        end
+      end)
+    end
+  end
+end, { desc = 'resilint: check every Python file of the workspace' })

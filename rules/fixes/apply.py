@@ -94,26 +94,27 @@ def check_parses(text: str, edits: tuple[Edit, ...] | list[Edit]) -> None:
         return
     starts = cached_line_starts(text)
     begins = [c.start for c in chunks]
-    groups: list[list[int]] = []  # [first chunk, last chunk]
+    groups: list[tuple[int, int]] = []  # (first chunk, last chunk) of each edit
     for edit in edits:
         s = edit.span
-        first = chunk_index(chunks, s.line)
+        first = last = chunk_index(chunks, s.line)
         if s.col == 0 and s.line == begins[first] and first > 0 and s.line == s.end_line and s.end_col == 0:
-            first -= 1  # an insertion between two statements: with the one above
-        last = max(first, chunk_index(chunks, s.end_line))
-        groups.append([first, last])
-    groups.sort()
+            first = last = first - 1  # an insertion between two statements: with the one above
+        else:
+            last = max(first, chunk_index(chunks, s.end_line))
+        groups.append((first, last))
     merged: list[list[int]] = []
-    for g in groups:
+    for g in sorted(groups):
         if merged and g[0] <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], g[1])
         else:
-            merged.append(g)
+            merged.append(list(g))
     for first, last in merged:
         lo = starts[chunks[first].start]
         end_line = chunks[last].end
         hi = starts[end_line] if end_line < len(starts) else len(text)
-        inside = [e for e in edits if lo <= _offsets(text, starts, e.span)[0] <= hi]
+        # by chunk, not by offset: an edit starting where this region ends belongs to the next
+        inside = [e for e, (f, _) in zip(edits, groups) if first <= f <= last]
         region = text[lo:hi]
         base = chunks[first].start
         shifted = [

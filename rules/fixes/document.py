@@ -28,7 +28,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from ..model import Applicability, Edit, Fix, Span
-from .chunks import View, chunk_index, chunks_of, header_end, line_starts, lines_keepends
+from .chunks import View, cached_lines, chunk_index, chunks_of, header_end, line_starts, lines_keepends
 
 if TYPE_CHECKING:
     from ..settings import FileSettings
@@ -220,6 +220,14 @@ def _parse_view(text: str, keep: frozenset[int]) -> _Parsed:
     return _Parsed(view.text, view)
 
 
+@lru_cache(maxsize=16)
+def _import_bindings(source: str) -> dict[str, str]:
+    """`local_modules` of the imports alone, cached by their text: edits elsewhere keep it."""
+    from .imports import local_modules
+
+    return local_modules(cst.parse_module(source))
+
+
 class FixDocument:
     """A file being fixed: its text, path and settings, and (lazily) its libcst tree."""
 
@@ -285,6 +293,26 @@ class FixDocument:
         except (cst.ParserSyntaxError, RecursionError, ValueError, SyntaxError):
             return False
         return True
+
+    def import_bindings(self) -> dict[str, str]:
+        """`imports.local_modules` of the file (local name -> what it stands for), parsing only
+        the header and the top-level imports: cheap on any file, whatever the focus. Read only
+        (cached, shared)."""
+        from .imports import local_modules
+
+        chunks = chunks_of(self.text)
+        if chunks is not None:
+            lines = cached_lines(self.text)
+            header = header_end(chunks)
+            source = "".join(
+                "".join(lines[c.start:c.end]) for i, c in enumerate(chunks)
+                if i < header or c.kind in ("import", "future")
+            )
+            try:
+                return _import_bindings(source)
+            except (cst.ParserSyntaxError, RecursionError, ValueError, SyntaxError):
+                pass  # the scan got it wrong: parse the whole file
+        return local_modules(_parse(self.text).module)
 
     def other_bound_names(self) -> frozenset[str]:
         """Module-level names bound by statements outside the view (none for a whole parse)."""
@@ -391,15 +419,20 @@ class FixDocument:
     def edits_from(self, new: str | cst.Module) -> tuple[Edit, ...]:
         """Minimal edits from this text to `new` (code, or a module derived from `self.module`;
         in a view, both are the view's)."""
+        parsed = self._parsed
+        base = None
         if isinstance(new, cst.Module):
             edits = self._edits_from_module(new)
             if edits is not None:
                 return edits
             new = new.code
-        parsed = self._parsed
+            # libcst does not print everything back as it was (`except (A, B) :` loses its
+            # space): diff against its printing of the unchanged module, so such lines that
+            # the fix does not touch stay as they are
+            base = parsed.module.code
         if parsed.view is None:
-            return edits_between(self.text, new)
-        return tuple(Edit(parsed.file_span(s, e), t) for s, e, t in _diff_offsets(parsed.text, new))
+            return edits_between(self.text, new, base)
+        return tuple(Edit(parsed.file_span(s, e), t) for s, e, t in _diff_offsets(parsed.text, new, base))
 
     def _edits_from_module(self, new: cst.Module) -> tuple[Edit, ...] | None:
         """Diff only the top-level statements that changed (by identity): no whole-module codegen."""
@@ -423,6 +456,18 @@ class FixDocument:
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 continue
+            if tag == "replace" and parsed.view is not None and 0 < i1 and (
+                parsed.run_at(offsets[i1 - 1]) != parsed.run_at(offsets[i1])
+            ):
+                # imports added at the end of the header and a rewrite of the statement that
+                # follows it in the view (far below in the file) come as one replacement: the
+                # imports go with the header, as in a whole-file parse
+                k = j1
+                while k < j2 - (i2 - i1) and _is_import(new.body[k]):
+                    k += 1
+                if k > j1:
+                    blocks.append((i1, i1, j1, k))
+                    j1 = k
             if parsed.view is not None and i2 - i1 > 1 and len({parsed.run_at(offsets[i]) for i in range(i1, i2)}) > 1:
                 # statements from separate places of the file: diff them one by one
                 if i2 - i1 != j2 - j1:
@@ -482,6 +527,12 @@ class FixDocument:
         return self.fix(message, applicability, new_module)
 
 
+def _is_import(stmt: cst.BaseStatement) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(small, (cst.Import, cst.ImportFrom)) for small in stmt.body
+    )
+
+
 def _with_child(parent: cst.CSTNode, child: cst.CSTNode, new: cst.CSTNode) -> cst.CSTNode:
     for f in dataclasses.fields(parent):
         value = getattr(parent, f.name)
@@ -492,27 +543,35 @@ def _with_child(parent: cst.CSTNode, child: cst.CSTNode, new: cst.CSTNode) -> cs
     raise ValueError(f"{type(child).__name__} not found in its parent {type(parent).__name__}")
 
 
-def edits_between(old: str, new: str) -> tuple[Edit, ...]:
-    """Minimal edits turning `old` into `new`: changed line blocks, trimmed to what changed."""
+def edits_between(old: str, new: str, base: str | None = None) -> tuple[Edit, ...]:
+    """Minimal edits turning `old` into `new`: changed line blocks, trimmed to what changed
+    (`base`: see `_diff_offsets`)."""
     starts = line_starts(old)
     edits: list[Edit] = []
-    for start, end, new_text in _diff_offsets(old, new):
+    for start, end, new_text in _diff_offsets(old, new, base):
         line, col = position_of(starts, start)
         end_line, end_col = position_of(starts, end)
         edits.append(Edit(Span(line, col, end_line, end_col), new_text))
     return tuple(edits)
 
 
-def _diff_offsets(old: str, new: str) -> list[tuple[int, int, str]]:
-    """(start, end, new text) replacements in `old`: a line diff, each block trimmed."""
+def _diff_offsets(old: str, new: str, base: str | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, new text) replacements in `old`: a line diff, each block trimmed. `base`:
+    what `new` was derived from, `old` line for line but not always character for character
+    (libcst's printing of `old`); the changed lines are found between `base` and `new`."""
     if old == new:
         return []
     old_lines = lines_keepends(old)
     new_lines = lines_keepends(new)
+    base_lines = old_lines
+    if base is not None and base != old:
+        base_lines = lines_keepends(base)
+        if len(base_lines) != len(old_lines):
+            base_lines = old_lines
     old_offsets = [0]
     for line in old_lines:
         old_offsets.append(old_offsets[-1] + len(line))
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, base_lines, new_lines, autojunk=False)
     out: list[tuple[int, int, str]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":

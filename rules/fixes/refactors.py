@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import sys
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -106,6 +107,47 @@ def _has_retry(fn: cst.FunctionDef) -> bool:
 
 def _has_breaker(fn: cst.FunctionDef) -> bool:
     return any("breaker" in cst.Module([]).code_for_node(d.decorator).lower() for d in fn.decorators)
+
+
+# Any import statement, anywhere, continuation lines included (a superset of those that count).
+_IMPORT_STATEMENT = re.compile(
+    r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import\b(?:\([^)]*\)|\\(?:\r\n|\r|\n)|[^\r\n\\(])*", re.MULTILINE
+)
+_OUTBOUND_ROOTS = frozenset(api.split(".")[0] for api in OUTBOUND)
+
+
+@lru_cache(maxsize=16)
+def _outbound_import_words(text: str) -> frozenset[str]:
+    """Every identifier of the import statements naming an `OUTBOUND` root module: the names a
+    binding of such an API can have, and more (a regex over the text: no chunk scan, no parse)."""
+    words: set[str] = set()
+    for m in _IMPORT_STATEMENT.finditer(text):
+        found = re.findall(r"[A-Za-z_]\w*", m.group())
+        if _OUTBOUND_ROOTS.intersection(found):
+            words.update(found)
+    return frozenset(words)
+
+
+def may_mention_outbound(text: str, line_text: str) -> bool:
+    """The quick half of `may_offer` (regexes only, cached per text): False means no refactor."""
+    if re.search(r"\bawait\b", line_text):
+        return True
+    return not set(re.findall(r"[A-Za-z_]\w*", line_text)).isdisjoint(_outbound_import_words(text))
+
+
+def may_offer(doc: "FixDocument", line_text: str) -> bool:
+    """Whether `offers` can find anything on this line, without parsing the statement around it
+    (in a big class that is thousands of lines, seconds of libcst): the line awaits, or names a
+    top-level import binding of an `OUTBOUND` API (`qualname` resolves only those)."""
+    if not may_mention_outbound(doc.text, line_text):
+        return False  # most lines of a file: decided without the chunk scan
+    if re.search(r"\bawait\b", line_text):
+        return True
+    names = set(re.findall(r"[A-Za-z_]\w*", line_text))
+    return any(
+        local in names and any(api == full or api.startswith(full + ".") for api in OUTBOUND)
+        for local, full in doc.import_bindings().items()
+    )
 
 
 def offers(doc: "FixDocument", line: int, col: int) -> list[tuple[str, Span]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -58,9 +59,13 @@ def test_vsix_builds_offline(tmp_path: Path) -> None:
         assert not any(n.startswith("extension/node_modules/") for n in names), "node_modules leaked into the .vsix"
         assert not any(n.startswith("extension/src/") for n in names), "TypeScript sources leaked into the .vsix"
         assert not any(n.startswith("extension/bundled/libs/") for n in names)
+        # the README's screenshots ship too (.vscodeignore), or the extension page shows broken images
+        images = re.findall(r"\]\(([^)]+\.png)\)", (EXT / "README.md").read_text())
+        assert images and all(f"extension/{image}" in names for image in images), images
         manifest = json.loads(zf.read("extension/package.json"))
     commands = {c["command"] for c in manifest["contributes"]["commands"]}
-    assert {"resilint.restart", "resilint.fixAll", "resilint.showOutput", "resilint.showRuleDocs"} <= commands
+    assert {"resilint.restart", "resilint.fixAll", "resilint.showOutput", "resilint.showRuleDocs",
+            "resilint.checkWorkspace"} <= commands
     props = manifest["contributes"]["configuration"]["properties"]
     for key in ("enable", "interpreter", "importStrategy", "select", "ignore", "severity", "unsafeFixes",
                 "timeouts", "guides", "locale", "debounce", "logLevel", "trace.server"):

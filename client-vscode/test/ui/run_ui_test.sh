@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Real VS Code UI test (not run in CI): code-server 4.100.x (VS Code 1.100) + headless Chromium
 # driven by playwright-core. Installs the built .vsix, opens a copy of the repository's examples/,
-# and asserts the resilint squiggle, the Problems panel row, the hover text, and that
-# "resilint: Fix All" lowers the problem count.
+# and asserts the resilint squiggle, the Problems panel row, the hover text, that
+# "resilint: Fix All" lowers the problem count, and that "resilint: Check Workspace" checks
+# every .py file of the folder.
 # Screenshots go to client-vscode/test/ui/screenshots/.
 #
 #   bash client-vscode/test/ui/run_ui_test.sh
@@ -76,6 +77,7 @@ trap 'kill "$CSPID" 2>/dev/null || true' EXIT
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 rc=0
 CS_URL="http://127.0.0.1:$PORT" WS="$D/examples" FILE="payments_client.py" OUT="$UI/screenshots" \
+  EXPECT_FILES="$(find "$D/examples" -name '*.py' | wc -l)" \
   RUN_DIR="$D" CHROMIUM="$CHROMIUM" NODE_PATH="$PW" timeout 240 node "$UI/ui_check.mjs" || rc=$?
 kill "$CSPID" 2>/dev/null || true; wait "$CSPID" 2>/dev/null || true
 echo "exit=$rc in $(( $(date +%s) - T0 ))s; logs in $D; screenshots in $UI/screenshots"

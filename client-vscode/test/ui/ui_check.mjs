@@ -97,6 +97,26 @@ try {
     await page.screenshot({ path: `${OUT}/after-fix-all.png` });
     if (after >= before) throw new Error("fix all changed nothing");
   }
+
+  // 5) "resilint: Check Workspace" (the server's resilint.checkWorkspace command): every file of
+  //    the folder is checked with progress and the extension reports the count.
+  if (process.env.SKIP_CHECK_WORKSPACE !== "1") {
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Control+Shift+P");
+    await page.waitForSelector(".quick-input-widget:not([style*='display: none']) input", { timeout: 10000 });
+    await page.keyboard.type("resilint: Check Workspace", { delay: 20 });
+    await page.waitForSelector(".quick-input-list .monaco-list-row", { timeout: 10000 });
+    await page.keyboard.press("Enter");
+    const toast = page.locator(".notification-toast", { hasText: "resilint: checked" }).first();
+    await toast.waitFor({ timeout: 60000 });
+    const text = (await toast.innerText()).replace(/\s+/g, " ");
+    log("check workspace:", text.slice(0, 200));
+    const files = Number((text.match(/checked (\d+) files/) ?? [])[1] ?? 0);
+    const expected = Number(process.env.EXPECT_FILES ?? 1);
+    if (files < expected) throw new Error(`check workspace saw ${files} files, expected at least ${expected}`);
+    await page.waitForTimeout(800); // the toast fades in
+    await page.screenshot({ path: `${OUT}/check-workspace.png` });
+  }
   ok = true;
 } catch (e) {
   log("FAILED:", String(e).slice(0, 600));

@@ -1,0 +1,275 @@
+"""Workspace-wide checks: `workspace/diagnostic` and the `resilint.checkWorkspace` command.
+
+Both walk every workspace folder with work-done progress ("N/M files"), stop early when the
+request or the progress is cancelled, and reuse the diagnostics of files whose result id
+(mtime, size, settings generation) did not change since the last check.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+from pygls.capabilities import get_capability
+from pygls.exceptions import JsonRpcException
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostics
+
+log = logging.getLogger("resilint.server")
+
+CHECK_WORKSPACE = "resilint.checkWorkspace"
+TITLE = "resilint: checking the workspace"
+# Partial results go out in batches: one $/progress per file would cost more than the analysis.
+BATCH_FILES = 20
+BATCH_SECONDS = 0.25
+# A client that never answers window/workDoneProgress/create must not stall the check.
+CREATE_TIMEOUT = 5.0
+
+
+class WorkProgress:
+    """One work-done progress token (the client's or one we created), or none at all."""
+
+    def __init__(self, server: Any, token: types.ProgressToken | None) -> None:
+        self.server = server
+        self.token = token
+        self._percentage = -1
+
+    @classmethod
+    async def create(cls, server: Any) -> WorkProgress:
+        token = f"resilint-workspace-{uuid.uuid4()}"
+        try:
+            await asyncio.wait_for(server.work_done_progress.create_async(token), CREATE_TIMEOUT)
+        except (asyncio.TimeoutError, JsonRpcException) as exc:  # refused or no answer: check without progress
+            log.info("window/workDoneProgress/create failed: %s", exc)
+            return cls(server, None)
+        return cls(server, token)
+
+    def begin(self, total: int) -> None:
+        if self.token is not None:
+            self.server.work_done_progress.begin(self.token, types.WorkDoneProgressBegin(
+                title=TITLE, cancellable=True, message=f"0/{total} files", percentage=0))
+
+    def report(self, done: int, total: int) -> None:
+        percentage = done * 100 // total if total else 100
+        if self.token is None or percentage == self._percentage:
+            return  # percentage steps only: a large workspace must not flood the client
+        self._percentage = percentage
+        self.server.work_done_progress.report(self.token, types.WorkDoneProgressReport(
+            message=f"{done}/{total} files", percentage=percentage))
+
+    @property
+    def cancelled(self) -> bool:
+        """The user pressed cancel on the progress (window/workDoneProgress/cancel)."""
+        if self.token is None:
+            return False
+        future = self.server.work_done_progress.tokens.get(self.token)
+        return future is not None and future.cancelled()
+
+    def end(self, message: str) -> None:
+        if self.token is None:
+            return
+        self.server.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
+        # pygls keeps every token forever, and refuses to create a token it already holds.
+        self.server.work_done_progress.tokens.pop(self.token, None)
+
+
+@dataclass
+class Outcome:
+    items: list[Any]
+    checked: int
+    total: int
+    problems: int
+    cancelled: bool
+
+    def summary(self) -> str:
+        if self.cancelled:
+            return f"cancelled after {self.checked}/{self.total} files"
+        return f"{self.checked} files checked, {self.problems} problems"
+
+
+@dataclass
+class _DiskFile:
+    path: Path
+    resolved: Any
+    editor: Any
+    result_id: str
+
+
+class WorkspaceCheck:
+    def __init__(self, diagnostics: Diagnostics) -> None:
+        self.diagnostics = diagnostics
+        self.session = diagnostics.session
+        self.server = diagnostics.server
+        #: file URI -> (result id, diagnostics) of the last check, for files not open in the editor.
+        self._cache: dict[str, tuple[str, list[types.Diagnostic]]] = {}
+        #: The client has asked for workspace/diagnostic: it shows files that are not open itself.
+        self.client_pulls_workspace = False
+
+    # ---- workspace/diagnostic ----
+    async def report(self, params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
+        self.client_pulls_workspace = True
+        previous = {p.uri: p.value for p in params.previous_result_ids}
+        partial = params.partial_result_token
+        stream = _Stream(self.server, partial) if partial is not None else None
+
+        async def progress_for(files: list[_DiskFile]) -> WorkProgress:
+            if params.work_done_token is not None:
+                return WorkProgress(self.server, params.work_done_token)
+            # Clients re-pull the workspace every few seconds: show progress only when
+            # something has to be analysed, not for a pass where nothing changed.
+            if self._supports_progress() and any(self._needs_analysis(f, previous) for f in files):
+                return await WorkProgress.create(self.server)
+            return WorkProgress(self.server, None)
+
+        outcome = await self.run(previous, progress_for, stream.add if stream else None)
+        if stream is not None:
+            stream.flush()
+        # With a partial result token every item went out as $/progress: the response stays empty.
+        return types.WorkspaceDiagnosticReport(items=[] if stream is not None else outcome.items)
+
+    # ---- resilint.checkWorkspace ----
+    async def command(self) -> dict[str, Any]:
+        """Check every file and push its diagnostics (for clients without workspace pulls)."""
+        # Clients that pull per document but never the workspace (Neovim 0.10-0.11) still need
+        # the push; clients that pull the workspace (VS Code) would show pushed files twice.
+        pull = self.client_pulls_workspace
+
+        async def progress_for(files: list[_DiskFile]) -> WorkProgress:
+            if self._supports_progress():
+                return await WorkProgress.create(self.server)
+            return WorkProgress(self.server, None)
+
+        def publish(item: Any) -> None:
+            # Open documents are pushed by the normal path at their own version.
+            if not pull and item.version is None:
+                self.server.text_document_publish_diagnostics(
+                    types.PublishDiagnosticsParams(uri=item.uri, diagnostics=list(item.items)))
+
+        outcome = await self.run({}, progress_for, publish)
+        if pull and self.session.diagnostic_refresh:
+            # Its next workspace pull is served from the cache the check just filled.
+            self.server.workspace_diagnostic_refresh(None)
+        return {"files": outcome.checked, "total": outcome.total, "problems": outcome.problems,
+                "cancelled": outcome.cancelled}
+
+    # ---- the check ----
+    async def run(self, previous: dict[str, str],
+                  progress_for: Callable[[list[_DiskFile]], Awaitable[WorkProgress]],
+                  emit: Callable[[Any], None] | None) -> Outcome:
+        """Open documents first (at their version), then every file on disk, one file per job
+        on the analysis thread so edits and hovers are served in between."""
+        diags, session = self.diagnostics, self.session
+        loop = asyncio.get_running_loop()
+        docs = list(session.documents.values())
+        open_paths = {doc.path.resolve() for doc in docs if doc.path is not None}
+        files = await loop.run_in_executor(diags.executor, self._disk_files, open_paths)
+        total = len(docs) + len(files)
+        progress = await progress_for(files)
+        progress.begin(total)
+        outcome = Outcome(items=[], checked=0, total=total, problems=0, cancelled=False)
+        cache: dict[str, tuple[str, list[types.Diagnostic]]] = {}
+
+        def add(item: Any) -> None:
+            outcome.items.append(item)
+            outcome.checked += 1
+            outcome.problems += len(getattr(item, "items", ()))
+            if emit is not None:
+                emit(item)
+            progress.report(outcome.checked, total)
+
+        try:
+            for doc in docs:
+                if progress.cancelled:
+                    break
+                await diags.ensure_current(doc)
+                if previous.get(doc.uri) == doc.result_id:
+                    add(types.WorkspaceUnchangedDocumentDiagnosticReport(
+                        uri=doc.uri, result_id=doc.result_id, version=doc.version))
+                else:
+                    add(types.WorkspaceFullDocumentDiagnosticReport(
+                        uri=doc.uri, items=getattr(doc, "_diagnostics", []),
+                        result_id=doc.result_id, version=doc.version))
+            for f in files:
+                if progress.cancelled:
+                    break
+                uri = f.path.as_uri()
+                diags._report_config_error(f.resolved.config.source, f.resolved.error)
+                if previous.get(uri) == f.result_id:
+                    if uri in self._cache:
+                        cache[uri] = self._cache[uri]
+                    add(types.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, result_id=f.result_id, version=None))
+                    continue
+                hit = self._cache.get(uri)
+                if hit is not None and hit[0] == f.result_id:
+                    diagnostics = hit[1]
+                else:
+                    diagnostics = await loop.run_in_executor(
+                        diags.executor, diags._disk_diagnostics, f.path, f.resolved.settings, f.editor.max_file_size)
+                cache[uri] = (f.result_id, diagnostics)
+                add(types.WorkspaceFullDocumentDiagnosticReport(
+                    uri=uri, items=diagnostics, result_id=f.result_id, version=None))
+        except asyncio.CancelledError:  # $/cancelRequest: the client drops the response anyway
+            outcome.cancelled = True
+            raise
+        finally:
+            outcome.cancelled = outcome.cancelled or outcome.checked < total
+            if outcome.cancelled:
+                self._cache.update(cache)
+            else:
+                self._cache = cache  # files deleted since the last full check drop out
+            progress.end(outcome.summary())
+            log.info("workspace check: %s", outcome.summary())
+        return outcome
+
+    def _disk_files(self, open_paths: set[Path]) -> list[_DiskFile]:
+        """Runs on the analysis thread: walking and stat-ing a large tree takes a while."""
+        out = []
+        generation = self.session.generation
+        for path, resolved, editor in self.diagnostics._workspace_files(open_paths):
+            try:
+                stat = path.stat()
+            except OSError:  # deleted while walking
+                continue
+            out.append(_DiskFile(path, resolved, editor, f"{stat.st_mtime_ns}-{stat.st_size}-{generation}"))
+        return out
+
+    def _needs_analysis(self, f: _DiskFile, previous: dict[str, str]) -> bool:
+        uri = f.path.as_uri()
+        if previous.get(uri) == f.result_id:
+            return False
+        hit = self._cache.get(uri)
+        return hit is None or hit[0] != f.result_id
+
+    def _supports_progress(self) -> bool:
+        return bool(get_capability(self.session.capabilities, "window.work_done_progress", False))
+
+
+class _Stream:
+    """Partial results of workspace/diagnostic, sent in batches on the client's token."""
+
+    def __init__(self, server: Any, token: types.ProgressToken) -> None:
+        self.server = server
+        self.token = token
+        self.batch: list[Any] = []
+        self.first = True
+        self.last = time.monotonic()
+
+    def add(self, item: Any) -> None:
+        self.batch.append(item)
+        if len(self.batch) >= BATCH_FILES or time.monotonic() - self.last >= BATCH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.batch and not self.first:
+            return
+        # The spec: a WorkspaceDiagnosticReport first, then WorkspaceDiagnosticReportPartialResults.
+        value_type = types.WorkspaceDiagnosticReport if self.first else types.WorkspaceDiagnosticReportPartialResult
+        self.server.progress(types.ProgressParams(token=self.token, value=value_type(items=self.batch)))
+        self.batch, self.first, self.last = [], False, time.monotonic()
