@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import platform
 import sys
-from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
-from .diagnostics import IncrementalAnalyzer
 from .session import Session
 from .workspace_check import CHECK_WORKSPACE
 
@@ -18,6 +16,8 @@ DEBUG_INFO = "resilint.debugInfo"
 
 
 def _version(dist: str) -> str | None:
+    from importlib import metadata
+
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
@@ -57,7 +57,7 @@ def debug_info(session: Session, uri: str | None = None) -> dict[str, Any]:
         "client": {"name": getattr(client, "name", None), "version": getattr(client, "version", None)},
         "positionEncoding": getattr(session.encoding, "value", session.encoding),
         "diagnosticMode": "pull" if session.pull_diagnostics else "push",
-        "incrementalAnalyzer": IncrementalAnalyzer is not None,
+        "incrementalAnalyzer": True,
         "workspaceFolders": [
             {"uri": f.uri, "settings": f.settings.as_json() if f.settings else None} for f in session.folders
         ],

@@ -8,6 +8,7 @@ N+1 arrived. Work queued for a version that is already stale is skipped before i
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import logging
 import os
@@ -18,22 +19,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
-from resilint.rules.config import DEFAULT_EXCLUDES, ConfigError, load_config
-from resilint.rules.engine import AnalysisResult, analyze
-from resilint.rules.settings import FileSettings
 
 from .convert import config_error_diagnostic, to_diagnostic
 from .documents import PYTHON_SUFFIXES, Document, uri_to_path
 from .session import Session
 from .workspace_check import WorkspaceCheck
 
-try:  # statement-level reuse for fast edits, when the core provides it
-    from resilint.rules.incremental import IncrementalAnalyzer  # type: ignore
-except ImportError:  # pragma: no cover - depends on the core's progress
-    IncrementalAnalyzer = None
-
+# The analysis core (and pydantic, through the settings) loads on the analysis thread after
+# `initialized` (warm_up), not before the server can answer `initialize`.
 if TYPE_CHECKING:
     from pygls.lsp.server import LanguageServer
+    from resilint.rules.config import ConfigError
+    from resilint.rules.engine import AnalysisResult
+    from resilint.rules.settings import FileSettings
 
 log = logging.getLogger("resilint.server")
 
@@ -55,7 +53,10 @@ def _keep_live(doc: Document) -> None:
 
 def run_analysis(doc: Document | None, text: str, path: str, settings: FileSettings) -> AnalysisResult:
     """The one call into the core (runs on the analysis thread)."""
-    if IncrementalAnalyzer is not None and doc is not None:
+    from resilint.rules.engine import analyze
+    from resilint.rules.incremental import IncrementalAnalyzer
+
+    if doc is not None:
         key = id(settings)
         try:
             if doc.analyzer is None or doc.analyzer_key != key:
@@ -78,15 +79,25 @@ class Diagnostics:
         self.workspace = WorkspaceCheck(self)  # workspace/diagnostic and resilint.checkWorkspace
         #: server/workspace_index.ServerIndexes, once the server wires it: cross-module names.
         self.indexes: Any = None
+        self._warming = False
 
     def warm_up(self) -> None:
-        """Import every rule module on the analysis thread while the client starts up."""
+        """Import every rule module on the analysis thread while the client starts up (once)."""
+        if self._warming:
+            return
+        self._warming = True
+
         def work() -> None:
+            from resilint.rules.engine import analyze
             from resilint.rules.registry import all_rules
+            from resilint.rules.settings import FileSettings
 
             t0 = time.perf_counter()
             all_rules()
             analyze("import requests\n", "<warm-up>", FileSettings.default())
+            # Modules, rule classes and lsprotocol's types live as long as the process: keep the
+            # garbage collector's full passes (100+ ms over them) off the typing path.
+            gc.freeze()
             log.debug("rules loaded in %.0f ms", (time.perf_counter() - t0) * 1000)
 
         asyncio.get_running_loop().run_in_executor(self.executor, work)
@@ -282,6 +293,8 @@ class Diagnostics:
 
     def recheck_config_files(self) -> None:
         """Clear or refresh pyproject.toml diagnostics after the files changed."""
+        from resilint.rules.config import ConfigError, load_config
+
         for uri in list(self.session.config_errors):
             path = uri_to_path(uri)
             if path is None:
@@ -308,6 +321,8 @@ class Diagnostics:
         return await self.workspace.report(params)
 
     def _workspace_files(self, open_paths: set[Path]) -> list[tuple[Path, Any, Any]]:
+        from resilint.rules.config import DEFAULT_EXCLUDES
+
         session = self.session
         out = []
         seen: set[Path] = set()

@@ -53,12 +53,9 @@ ServerCapabilitiesBuilder.choose_position_encoding = classmethod(_choose_positio
 
 
 def _version() -> str:
-    try:
-        from importlib.metadata import version
+    from . import __version__
 
-        return version("resilint")
-    except Exception:  # pragma: no cover
-        return "0"
+    return __version__
 
 
 def create_server(client_log_level: str = "info") -> LanguageServer:
@@ -96,6 +93,8 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
         log.info("resilint %s: position encoding %s, %s diagnostics, %d workspace folder(s)",
                  _version(), getattr(session.encoding, "value", session.encoding), "pull" if session.pull_diagnostics else "push",
                  len(session.folders))
+        # Load the rules while the client handles the response (after it is sent, not before).
+        asyncio.get_running_loop().call_soon(diags.warm_up)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: LanguageServer, params: types.InitializedParams) -> None:
@@ -153,6 +152,7 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
             old.closed = True
         doc = Document(item.uri, item.language_id, item.version, item.text)
         session.documents[item.uri] = doc
+        diags.workspace.opened(item.uri)
         diags.schedule(doc, immediate=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)

@@ -111,6 +111,16 @@ class WorkspaceCheck:
         self._cache: dict[str, tuple[str, list[types.Diagnostic]]] = {}
         #: The client has asked for workspace/diagnostic: it shows files that are not open itself.
         self.client_pulls_workspace = False
+        #: Files whose diagnostics the command pushed (see `opened`).
+        self.pushed: set[str] = set()
+
+    def opened(self, uri: str) -> None:
+        """A pushed file was opened in a client that pulls per document (Neovim 0.10+): clear
+        the push, or the client would show the pulled and the pushed findings side by side."""
+        if uri in self.pushed:
+            self.pushed.discard(uri)
+            if self.session.pull_diagnostics:
+                self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     # ---- workspace/diagnostic ----
     async def report(self, params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
@@ -149,6 +159,7 @@ class WorkspaceCheck:
         def publish(item: Any) -> None:
             # Open documents are pushed by the normal path at their own version.
             if not pull and item.version is None:
+                self.pushed.add(item.uri)
                 self.server.text_document_publish_diagnostics(
                     types.PublishDiagnosticsParams(uri=item.uri, diagnostics=list(item.items)))
 

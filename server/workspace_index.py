@@ -19,18 +19,19 @@ import dataclasses
 import logging
 import os
 import re
+import queue
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
-from resilint.rules.settings import FileSettings
-from resilint.rules.workspace_index import IndexView, WorkspaceIndex
 
 from .documents import PYTHON_SUFFIXES, Document, uri_to_path
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the index code loads with the first index build, after start-up
+    from resilint.rules.settings import FileSettings
+    from resilint.rules.workspace_index import IndexView, WorkspaceIndex
     from .diagnostics import Diagnostics
     from .session import Session
 
@@ -51,6 +52,40 @@ MAX_CHANGES = 512
 _FROM_IMPORT = re.compile(r"^from[ \t]+[\w.]+[ \t]+import\b.*$", re.MULTILINE)
 
 
+
+class BackgroundWorker:
+    """One daemon thread running index builds and jedi look-ups in order. A daemon, unlike a
+    ThreadPoolExecutor's worker: `exit` must not wait for a cold build of a big folder (the
+    index and its cache only add findings; a build cut short costs nothing)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._tasks: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def submit(self, fn: Any, *args: Any) -> None:
+        if self._closed:
+            return
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+            self._thread.start()
+        self._tasks.put((fn, args))
+
+    def _run(self) -> None:
+        while True:
+            fn, args = self._tasks.get()
+            if fn is None:
+                return
+            try:
+                fn(*args)
+            except Exception:
+                log.exception("background index task failed")
+
+    def shutdown(self) -> None:
+        self._closed = True
+        self._tasks.put((None, ()))
+
 class ServerIndexes:
     """The workspace folders' indexes, as the diagnostics see them (`settings_for`)."""
 
@@ -58,7 +93,7 @@ class ServerIndexes:
         self.session = session
         self.diagnostics = diagnostics
         self.indexes: dict[Path, WorkspaceIndex] = {}
-        self.builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="resilint-index")
+        self.builder = BackgroundWorker("resilint-index")
         self.loop: asyncio.AbstractEventLoop | None = None
         # id(editor settings) -> (settings, view, settings with the view): one object per
         # view, so the incremental analyzer (keyed by id(settings)) is kept until the view changes.
@@ -90,6 +125,8 @@ class ServerIndexes:
         t0 = time.perf_counter()
         try:
             # One process: forking a server that runs threads is not safe.
+            from resilint.rules.workspace_index import WorkspaceIndex
+
             index = WorkspaceIndex.build(root, jobs=1)
         except Exception:
             log.exception("indexing %s failed; cross-module findings are off for it", root)
@@ -322,7 +359,7 @@ class ServerIndexes:
     def shutdown(self) -> None:
         """Write the caches before the analysis executor goes (waits at most SAVE_WAIT)."""
         self._closed = True
-        self.builder.shutdown(wait=False, cancel_futures=True)
+        self.builder.shutdown()
         if not any(index.dirty for index in self.indexes.values()):
             return
         try:

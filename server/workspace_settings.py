@@ -20,16 +20,12 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from resilint.rules.config import (
-    ConfigError,
-    ProjectConfig,
-    find_pyproject,
-    load_config,
-    validate_options,
-)
-from resilint.rules.settings import FileSettings, Options
+# rules.config / rules.settings (and pydantic with them) load on first use, after start-up.
+if TYPE_CHECKING:
+    from resilint.rules.config import ConfigError, ProjectConfig
+    from resilint.rules.settings import FileSettings
 
 log = logging.getLogger("resilint.server")
 
@@ -132,6 +128,8 @@ def parse_settings(raw: Any, base: EditorSettings | None = None) -> EditorSettin
             continue
         if name in _NESTED_OPTION_TABLES and isinstance(value, dict):
             value = {_kebab(k): v for k, v in value.items()}
+        from resilint.rules.config import ConfigError, validate_options
+
         try:
             validate_options({name: value}, "<editor settings>")
         except ConfigError as exc:
@@ -178,6 +176,8 @@ class ConfigCache:
             self._configs.clear()
 
     def resolve(self, path: Path | None, editor: EditorSettings, fallback_root: Path | None) -> Resolved:
+        from resilint.rules.config import find_pyproject
+
         explicit = Path(editor.configuration).expanduser() if editor.configuration else None
         start = path if path is not None else fallback_root
         pyproject = explicit or (find_pyproject(start) if start is not None else None)
@@ -195,6 +195,9 @@ class ConfigCache:
 
     @staticmethod
     def _build(pyproject: Path | None, root: Path, editor: EditorSettings) -> tuple[ProjectConfig, ConfigError | None]:
+        from resilint.rules.config import ConfigError, ProjectConfig, load_config, validate_options
+        from resilint.rules.settings import Options
+
         error: ConfigError | None = None
         if pyproject is None:
             loaded = ProjectConfig(root, None, Options())

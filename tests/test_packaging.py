@@ -31,3 +31,11 @@ def test_core_never_imports_pygls() -> None:
         if pattern.search(p.read_text(encoding="utf-8"))
     ]
     assert not offenders, f"the core must not import pygls/lsprotocol: {offenders}"
+
+
+def test_server_version_matches_the_distribution() -> None:
+    from importlib.metadata import version
+
+    import resilint.server
+
+    assert resilint.server.__version__ == version("resilint")

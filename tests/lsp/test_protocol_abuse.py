@@ -445,3 +445,22 @@ def test_stateful_edits_match_shadow(workspace: Path) -> None:
         client.assert_alive()
     finally:
         client.close()
+
+
+def test_exit_does_not_wait_for_a_cold_index_build(workspace: Path, tmp_path: Path) -> None:
+    # A big folder takes seconds to index on first start; `shutdown` + `exit` must end the
+    # process at once all the same (the build runs on a daemon thread and only adds findings).
+    body = "import requests\n\n" + "".join(f"def f{i}(u):\n    return requests.get(u, timeout=3)\n\n" for i in range(60))
+    for i in range(1500):
+        (workspace / f"mod_{i:04}.py").write_text(body)
+    server = RawClient(cwd=str(workspace), env={"RESILINT_CACHE_DIR": str(tmp_path / "cache")})
+    try:
+        server.initialize(workspace.as_uri())
+        time.sleep(0.3)  # the build has started
+        assert server.call("shutdown").get("result") is None
+        started = time.monotonic()
+        server.notify("exit")
+        assert server.proc.wait(10) == 0
+        assert time.monotonic() - started < 3
+    finally:
+        server.close()

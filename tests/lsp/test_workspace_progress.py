@@ -200,3 +200,19 @@ async def test_command_pushes_only_to_clients_that_do_not_pull_the_workspace(wor
             command="resilint.checkWorkspace"))
         assert second == first
         assert client.published == []
+
+
+async def test_opening_a_pushed_file_in_a_pull_client_clears_the_push(workspace: Path):
+    """Neovim 0.10+ pulls open documents: the command's push for a file it then opens is
+    replaced by an empty one, so the file's findings are not listed twice."""
+    [dirty] = make_workspace(workspace, dirty=1, clean=0)
+    async with lsp(workspace, pull=True) as client:
+        await client.workspace_execute_command_async(types.ExecuteCommandParams(command="resilint.checkWorkspace"))
+        assert [(uri, [d.code for d in diags]) for uri, _, diags in client.published] == [(dirty.as_uri(), ["RES001"])]
+        client.published.clear()
+        open_doc(client, dirty.as_uri(), CALL, version=1)
+        await wait_until(lambda: client.published, what="the cleared push")
+        assert client.published == [(dirty.as_uri(), None, [])]
+        report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
+            text_document=types.TextDocumentIdentifier(uri=dirty.as_uri())))
+        assert [d.code for d in report.items] == ["RES001"]
