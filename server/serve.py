@@ -88,7 +88,8 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
         session.client_locale = params.locale
         session.encoding = ls.workspace.position_encoding or types.PositionEncodingKind.Utf16
         session.set_folders(params)
-        session.init_settings = parse_settings(params.initialization_options)
+        session.init_options = params.initialization_options
+        session.init_settings = parse_settings(params.initialization_options, validate=False)
         logs.set_client_level(client_log, session.init_settings.log_level)
         log.info("resilint %s: position encoding %s, %s diagnostics, %d workspace folder(s)",
                  _version(), getattr(session.encoding, "value", session.encoding), "pull" if session.pull_diagnostics else "push",
@@ -98,6 +99,7 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: LanguageServer, params: types.InitializedParams) -> None:
+        session.init_settings = parse_settings(session.init_options)  # lint options validated now
         diags.warm_up()
         indexes.start()
         show_settings_errors()

@@ -23,6 +23,7 @@ class Session:
     documents: dict[str, Document] = field(default_factory=dict)
     folders: list[Folder] = field(default_factory=list)
     init_settings: EditorSettings = field(default_factory=EditorSettings)
+    init_options: Any = None  # initializationOptions as received
     global_settings: EditorSettings | None = None  # from workspace/configuration (global)
     capabilities: types.ClientCapabilities = field(default_factory=types.ClientCapabilities)
     client_info: Any = None

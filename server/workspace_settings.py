@@ -96,8 +96,10 @@ def _unwrap(raw: Any) -> dict[str, Any]:
 _CLIENT_ONLY_KEYS = frozenset({"interpreter", "import-strategy", "trace", "show-notifications", "path", "args"})
 
 
-def parse_settings(raw: Any, base: EditorSettings | None = None) -> EditorSettings:
-    """Layer `raw` (an editor JSON object) over `base`; bad values are reported, not fatal."""
+def parse_settings(raw: Any, base: EditorSettings | None = None, validate: bool = True) -> EditorSettings:
+    """Layer `raw` (an editor JSON object) over `base`; bad values are reported, not fatal.
+    `validate=False` reads the server keys only and keeps lint options unchecked: what
+    `initialize` needs, without loading the settings models (parse again, validated, after)."""
     base = base or EditorSettings()
     values = {
         "enable": base.enable,
@@ -128,6 +130,9 @@ def parse_settings(raw: Any, base: EditorSettings | None = None) -> EditorSettin
             continue
         if name in _NESTED_OPTION_TABLES and isinstance(value, dict):
             value = {_kebab(k): v for k, v in value.items()}
+        if not validate:
+            lint[name] = value
+            continue
         from resilint.rules.config import ConfigError, validate_options
 
         try:
