@@ -345,11 +345,13 @@ SNIPPETS = [
     '"""doc\n',
 ]
 
-edit_op = st.tuples(
-    st.sampled_from(["insert", "delete", "replace"]),
-    st.integers(min_value=0, max_value=10_000),
-    st.sampled_from(SNIPPETS),
-)
+def edit_ops(first_line: int, last_line: int, snippets: list[str]) -> st.SearchStrategy:
+    """(insert | delete | replace, a line number, a snippet)."""
+    return st.tuples(st.sampled_from(["insert", "delete", "replace"]),
+                     st.integers(min_value=first_line, max_value=last_line), st.sampled_from(snippets))
+
+
+edit_op = edit_ops(0, 10_000, SNIPPETS)
 
 
 def _apply(lines: list[str], op) -> list[str]:
@@ -366,30 +368,31 @@ def _apply(lines: list[str], op) -> list[str]:
     return lines
 
 
+def replay(base: str, ops, s: FileSettings, path: str = "prop.py", max_line: int | None = None) -> IncrementalAnalyzer:
+    """Apply `ops` one by one; after each, the incremental result must equal analyze()'s.
+    `max_line` keeps positions among the first lines (e.g. inside one class)."""
+    inc = IncrementalAnalyzer(path, s)
+    lines = split_keepends(base)
+    assert key(inc.update(base)) == key(analyze(base, path, s))
+    for kind, pos, snippet in ops:
+        if max_line is not None:
+            pos %= max(1, min(len(lines), max_line))
+        lines = _apply(lines, (kind, pos, snippet))
+        text = "".join(lines)
+        assert key(inc.update(text)) == key(analyze(text, path, s)), ((kind, pos, snippet), inc.last_stats)
+    return inc
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(edit_op, min_size=1, max_size=12))
 def test_random_line_edits_incremental_rules(ops) -> None:
-    s = incremental_settings()
-    inc = IncrementalAnalyzer("prop.py", s)
-    lines = split_keepends(BASE)
-    assert key(inc.update(BASE)) == key(analyze(BASE, "prop.py", s))
-    for op in ops:
-        lines = _apply(lines, op)
-        text = "".join(lines)
-        assert key(inc.update(text)) == key(analyze(text, "prop.py", s)), (op, inc.last_stats)
+    replay(BASE, ops, incremental_settings())
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(edit_op, min_size=1, max_size=8))
 def test_random_line_edits_all_rules(ops) -> None:
-    s = all_settings()
-    inc = IncrementalAnalyzer("prop.py", s)
-    lines = split_keepends(BASE)
-    assert key(inc.update(BASE)) == key(analyze(BASE, "prop.py", s))
-    for op in ops:
-        lines = _apply(lines, op)
-        text = "".join(lines)
-        assert key(inc.update(text)) == key(analyze(text, "prop.py", s)), (op, inc.last_stats)
+    replay(BASE, ops, all_settings())
 
 
 # ----- rules that look up module-level defs / constants by name (RES013/014/024/032) ---------
@@ -500,14 +503,7 @@ def test_lookup_rules_are_incremental() -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(lookup_op, min_size=1, max_size=10))
 def test_random_line_edits_lookup_rules(ops) -> None:
-    s = lookup_settings()
-    inc = IncrementalAnalyzer("look.py", s)
-    lines = split_keepends(LOOKUP_BASE)
-    assert key(inc.update(LOOKUP_BASE)) == key(analyze(LOOKUP_BASE, "look.py", s))
-    for op in ops:
-        lines = _apply(lines, op)
-        text = "".join(lines)
-        assert key(inc.update(text)) == key(analyze(text, "look.py", s)), (op, inc.last_stats)
+    inc = replay(LOOKUP_BASE, ops, lookup_settings(), "look.py")
     assert inc.full_only is None, inc.full_only
 
 
@@ -666,25 +662,13 @@ METHOD_SNIPPETS = [
     "\n",
 ]
 
-method_op = st.tuples(
-    st.sampled_from(["insert", "delete", "replace"]),
-    st.integers(min_value=9, max_value=31),  # lines of the class's methods
-    st.sampled_from(METHOD_SNIPPETS),
-)
+method_op = edit_ops(9, 31, METHOD_SNIPPETS)  # lines of the class's methods
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(method_op, min_size=1, max_size=10))
 def test_random_method_edits_all_rules(ops) -> None:
-    s = all_settings()
-    inc = IncrementalAnalyzer("cls.py", s)
-    lines = split_keepends(CLASS_BASE)
-    inc.update(CLASS_BASE)
-    for op in ops:
-        kind, pos, snippet = op
-        lines = _apply(lines, (kind, pos % max(1, min(len(lines), 31)), snippet))
-        text = "".join(lines)
-        assert key(inc.update(text)) == key(analyze(text, "cls.py", s)), (op, inc.last_stats)
+    replay(CLASS_BASE, ops, all_settings(), "cls.py", max_line=31)
 
 
 def test_method_edits_take_the_method_path() -> None:

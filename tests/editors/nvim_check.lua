@@ -4,21 +4,9 @@
 --   EXPECT_LINE=4 nvim --headless -u NONE -i NONE -n -c "luafile tests/editors/nvim_check.lua"
 -- Exit 0 = pass, 1 = fail (reasons in LSP_OUT and on stdout).
 
-local out = assert(io.open(os.getenv("LSP_OUT") or "/tmp/nvim_resilint.txt", "w"))
-local function log(s)
-  out:write(s, "\n"); out:flush()
-  io.stdout:write(s, "\n"); io.stdout:flush()
-end
-
-local get_clients = vim.lsp.get_clients or vim.lsp.get_active_clients
-
-local function finish(ok, msg)
-  log((ok and "RESULT: PASS " or "RESULT: FAIL ") .. (msg or ""))
-  for _, c in pairs(get_clients()) do c.stop() end
-  vim.wait(2000, function() return #get_clients() == 0 end, 20)
-  out:close()
-  if ok then vim.cmd("qall!") else vim.cmd("cquit!") end
-end
+local here = debug.getinfo(1, "S").source:sub(2):match("(.*/)") or "./"
+local report = dofile(here .. "nvim_report.lua")("/tmp/nvim_resilint.txt")
+local log, finish, get_clients = report.log, report.finish, report.get_clients
 
 local function code_of(d)
   if d.code then return d.code end

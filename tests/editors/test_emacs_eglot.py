@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from editors_common import RES001_LINE, SOURCE
+from editors_common import RES001_LINE, SOURCE, demo_workspace
 
 HERE = Path(__file__).resolve().parent
 
@@ -21,9 +21,7 @@ def test_emacs_eglot_batch(tmp_path: Path) -> None:
     emacs = shutil.which("emacs")
     if emacs is None:
         pytest.fail("emacs is not installed: run `bash .ci/system-deps` (emacs-nox elpa-eglot)")
-    ws = tmp_path / "ws"
-    ws.mkdir()
-    (ws / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0"\n')
+    ws = demo_workspace(tmp_path)
     (ws / ".git").mkdir()  # eglot's project root
     source = ws / "client.py"
     source.write_text(SOURCE)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from editors_common import RES001_LINE, SOURCE
+from editors_common import RES001_LINE, SOURCE, demo_workspace
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "editors" / "nvim" / "lsp" / "resilint.lua"
@@ -29,9 +29,7 @@ def nvim() -> str:
 
 
 def test_neovim_headless_diagnostics(nvim: str, tmp_path: Path) -> None:
-    ws = tmp_path / "ws"
-    ws.mkdir()
-    (ws / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0"\n')
+    ws = demo_workspace(tmp_path)
     source = ws / "client.py"
     source.write_text(SOURCE)
     result = tmp_path / "result.txt"

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from editors_common import SOURCE
+from editors_common import SOURCE, demo_workspace
 
 REPO = Path(__file__).resolve().parents[2]
 LEGACY = REPO / "editors" / "nvim" / "legacy.lua"
@@ -23,9 +23,7 @@ def test_neovim_check_workspace_command(tmp_path: Path) -> None:
     nvim = shutil.which("nvim")
     if nvim is None:
         pytest.fail("nvim is not installed: run `bash .ci/system-deps` (apt-get install -y neovim)")
-    ws = tmp_path / "ws"
-    ws.mkdir()
-    (ws / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0"\n')
+    ws = demo_workspace(tmp_path)
     (ws / "open.py").write_text(SOURCE)
     others = {"dirty_a.py": SOURCE, "dirty_b.py": SOURCE, "clean.py": "x = 1\n"}
     for name, text in others.items():
