@@ -2,6 +2,8 @@
 
 - A request whose params do not fit the method gets -32602 InvalidParams, one for an unknown
   method without params -32601 (pygls answered nothing: the client waited forever).
+- A request before `initialize` gets -32002 ServerNotInitialized; notifications other than
+  `exit` are dropped (pygls ran them).
 - A request after `shutdown` gets -32600 InvalidRequest (pygls dropped it silently).
 - `exit` without `shutdown` ends the process with status 1 (pygls swallowed the SystemExit: 0).
 - A header block with a non-numeric or missing Content-Length is skipped with one log line and
@@ -21,6 +23,7 @@ from pygls.exceptions import (
     JsonRpcException,
     JsonRpcInvalidParams,
     JsonRpcInvalidRequest,
+    JsonRpcServerNotInitialized,
 )
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
@@ -48,6 +51,7 @@ class ResilintProtocol(LanguageServerProtocol):
     """pygls' LSP protocol with the answers, exit status and future bookkeeping put right."""
 
     exit_code: int | None = None  # set by `exit`; None while running (or when stdin just closed)
+    initialize_received = False
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         if "params" not in data and "method" in data and self.get_message_type(data["method"]) is None:
@@ -68,13 +72,31 @@ class ResilintProtocol(LanguageServerProtocol):
             return _ANSWERED
 
     def handle_message(self, message: Any) -> None:
-        if message is _ANSWERED:
+        if message is _ANSWERED or self._before_initialize(message):
             return
         reason = self._refusal(message) if isinstance(message, RPCRequest) else None
         if reason is None:
             super().handle_message(message)
         else:
             self._send_response(message.id, error=JsonRpcInvalidRequest(reason).to_response_error())
+
+    def _before_initialize(self, message: Any) -> bool:
+        """Until `initialize`: requests get -32002 ServerNotInitialized and notifications other
+        than `exit` are dropped (the LSP's rule). True when `message` was dealt with here."""
+        if self.initialize_received:
+            return False
+        method = getattr(message, "method", None)
+        if method == types.INITIALIZE:
+            self.initialize_received = True
+            return False
+        if method is None or method == types.EXIT:
+            return False  # a response, or `exit`
+        if isinstance(message, RPCRequest):
+            error = JsonRpcServerNotInitialized(f"{method}: the server is not initialized yet")
+            self._send_response(message.id, error=error.to_response_error())
+        else:
+            log.info("dropped %s: it came before initialize", method)
+        return True
 
     def _refusal(self, request: RPCRequest) -> str | None:
         """Why a request gets -32600 InvalidRequest, if it does."""

@@ -79,13 +79,19 @@ def _error_code(reply: dict) -> int | None:
 
 # ---------------------------------------------------------------------------------------------
 def test_requests_before_initialize(server: RawClient, workspace: Path) -> None:
-    reply = server.call("textDocument/hover", HOVER, timeout=30)
-    assert "result" in reply or "error" in reply
-    server.notify("textDocument/didOpen", {"textDocument": {"uri": "file:///x.py", "languageId": "python",
-                                                            "version": 1, "text": "x = 1\n"}})
+    # The LSP: requests before `initialize` get -32002, notifications (but `exit`) are dropped.
+    assert _error_code(server.call("textDocument/hover", HOVER, timeout=30)) == -32002
+    assert _error_code(server.call("shutdown")) == -32002
+    uri = (workspace / "early.py").as_uri()
+    server.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python",
+                                                            "version": 1, "text": CALL}})
     init = server.initialize(workspace.as_uri())
     assert "hoverProvider" in init["result"]["capabilities"]
     server.assert_alive()
+    # the early didOpen was dropped: the document is unknown, so nothing is ever published for it
+    reply = server.call("workspace/executeCommand", {"command": "resilint.debugInfo", "arguments": [uri]})
+    assert reply["result"]["documents"] == []
+    assert not server.published(uri)
 
 
 def test_malformed_json_rpc(server: RawClient, workspace: Path) -> None:
