@@ -128,12 +128,16 @@ class Diagnostics:
             await self.analysis_for(doc, version)
 
     async def analysis_for(self, doc: Document, version: int) -> None:
+        # An analysis in flight is reused only for the same text *and* the same settings: one
+        # started before a settings change (e.g. the re-analysis when the workspace index
+        # became ready) must not stand in for the analysis with the new settings.
+        key = (version, self.session.generation)
         inflight = doc.inflight
-        if inflight is not None and inflight[0] == version and not inflight[1].done():
+        if inflight is not None and inflight[0] == key and not inflight[1].done():
             fut = inflight[1]
         else:
             fut = asyncio.get_running_loop().create_task(self._run(doc, version))
-            doc.inflight = (version, fut)
+            doc.inflight = (key, fut)
         await asyncio.shield(fut)
 
     async def _run(self, doc: Document, version: int) -> None:

@@ -341,3 +341,16 @@ async def test_multi_root_config_per_file_and_folder_settings(workspace: Path):
                                           and d[0].severity == types.DiagnosticSeverity.Error],
                                  what="folder-scoped severity")
         assert diags[-1][0].code == "RES001"
+
+
+async def test_settings_change_during_an_analysis_is_not_lost(workspace: Path):
+    # A settings change while the document's analysis is in flight must not be answered by
+    # that analysis (started with the old settings): a new one runs and its result is published.
+    uri = (workspace / "big.py").as_uri()
+    big = "".join(f"def f{i}(url):\n    return requests.post(url, timeout=3)\n\n" for i in range(6000)) + CALL
+    async with lsp(workspace, config_support=False) as client:
+        open_doc(client, uri, big)
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+            settings={"resilint": {"select": ["RES9"]}}))
+        await wait_until(lambda: any(u == uri and d == [] for u, _, d in client.published),
+                         what="a publish with the new settings", timeout=60)
