@@ -11,10 +11,6 @@ Anything unexpected (another attrs layout, an unreadable or foreign cache file, 
 cache directory) leaves attrs compiling as usual: the cache only ever changes the speed.
 `RESILINT_NO_STARTUP_CACHE=1` turns it off.
 
-The garbage collector is also paused from enable() to finish(): the imports only create
-objects that live as long as the process, and its passes over them while they are being
-created cost about 4 % of the start-up's instructions.
-
     enable()   # before the first import of lsprotocol / pygls
     ...imports...
     finish()   # restores attrs and writes what was compiled this time
@@ -22,7 +18,6 @@ created cost about 4 % of the start-up's instructions.
 from __future__ import annotations
 
 import builtins
-import gc
 import hashlib
 import marshal
 import os
@@ -34,7 +29,6 @@ from typing import Any
 
 _FORMAT = 1
 _state: dict[str, Any] = {}
-_gc_paused = [False]
 #: Code objects served from the cache by the last enable() (for tests and --log-level debug).
 stats: dict[str, int] = {"hits": 0}
 
@@ -65,9 +59,6 @@ def _key(filename: str, source: str) -> bytes:
 
 def enable() -> bool:
     """Serve attrs' compile() calls from the cache; False when the cache cannot be used."""
-    if not _state and gc.isenabled():
-        gc.disable()
-        _gc_paused[0] = True
     if _state or os.environ.get("RESILINT_NO_STARTUP_CACHE") or "lsprotocol.types" in sys.modules:
         return False
     try:
@@ -108,10 +99,7 @@ def enable() -> bool:
 
 def finish() -> int:
     """Stop caching; write the code compiled during this start. Returns how many were new."""
-    if _gc_paused[0]:
-        _gc_paused[0] = False
-        gc.enable()
-    if not _state or "module" not in _state:
+    if not _state:
         return 0
     make, path, table, added = _state["module"], _state["path"], _state["table"], _state["added"]
     vars(make).pop("compile", None)
