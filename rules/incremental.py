@@ -140,6 +140,13 @@ def _same(a: Any, b: Any) -> bool:
     return ast.dump(a.origin) == ast.dump(b.origin)
 
 
+def _replay(names: dict, chunks: list["_Chunk"]) -> None:
+    """Put the module-scope writes of `chunks` (in order) into `names`, untracked."""
+    for chunk in chunks:
+        for key, value in chunk.binds:
+            dict.__setitem__(names, key, value)
+
+
 def _raw_copy(names: dict) -> dict:
     """Every entry of a _Names table, binders included (`dict.copy` would go through the
     overridden iteration, which hides them from the rules)."""
@@ -657,18 +664,24 @@ class IncrementalAnalyzer:
         self._check_spans(chunk, chunk.top)
         self._check()
 
-    def _walk_deferred(self, chunk: _Chunk, names: _Names) -> None:
+    def _begin_deferred(self, chunk: _Chunk, names: _Names, self_attrs: tuple) -> None:
+        """Context for walking `chunk`'s function bodies: the final module scope (reads
+        recorded, no writes) and its classes' `self.x` tables as given (one per class scope)."""
         self._lo, self._hi = chunk.start, chunk.start + chunk.nlines
-        chunk.reads_def = names.reads = set()
+        names.reads = set()
         names.writes = None
         names.all = False
         self._cur_class_ids = chunk.class_ids
-        for scope in chunk.class_scopes:
-            scope._self_attrs = None
+        for scope, table in zip(chunk.class_scopes, self_attrs):
+            scope._self_attrs = None if table is None else dict(table)
         self.mscope.names = names
         self.mscope.binders = names.binders  # type: ignore[assignment]
-        entries = chunk.entries
         self._class_wide = False
+
+    def _walk_deferred(self, chunk: _Chunk, names: _Names) -> None:
+        self._begin_deferred(chunk, names, (None,) * len(chunk.class_scopes))
+        chunk.reads_def = names.reads
+        entries = chunk.entries
         outs, attrs = self._run_deferred(entries, chunk.class_scopes)
         chunk.class_wide = self._class_wide
         chunk.deferred, chunk.roots, at = [], [], 0
@@ -725,14 +738,18 @@ class IncrementalAnalyzer:
         chunk.base = chunk.start
 
     # ----- shifting ----------------------------------------------------------------------
-    def _shift(self, f: Finding, d: int) -> Finding:
+    def _shift(self, f: Finding, d: int, from_line: int = 0) -> Finding:
+        """`f` with its ranges (those at or after `from_line`) moved by `d` lines."""
+        def move(span: Span) -> Span:
+            return _shift_span(span, d) if span.line >= from_line else span
+
         fix = f.fix
         if fix is not None:
-            fix = replace(fix, edits=tuple(Edit(_shift_span(e.span, d), e.new_text) for e in fix.edits))
+            fix = replace(fix, edits=tuple(Edit(move(e.span), e.new_text) for e in fix.edits))
         related = f.related
         if related:
-            related = tuple(replace(r, span=_shift_span(r.span, d)) if r.path == self.path else r for r in related)
-        return Finding(f.code, f.message, _shift_span(f.span, d), f.severity, fix, f.data, related)
+            related = tuple(replace(r, span=move(r.span)) if r.path == self.path else r for r in related)
+        return Finding(f.code, f.message, move(f.span), f.severity, fix, f.data, related)
 
     @staticmethod
     def _shift_directive(x: _supp.Directive, d: int) -> _supp.Directive:
@@ -820,11 +837,11 @@ class IncrementalAnalyzer:
         if self._gates and self._gate_flipped(old[p:n_old - s], new[p:n_new - s], text):
             return self._rebuild(text, new, None)  # a rule's per-file gate flipped: start over, as analyze() would
         delta = n_new - n_old
-        inside_method = self._method_edit(text, new, p, n_old - s, delta)
-        if inside_method is not None:
-            return inside_method
         starts = [c.start for c in chunks]
         old_hi = n_old - s
+        inside_method = self._method_edit(text, new, starts, p, old_hi, delta)
+        if inside_method is not None:
+            return inside_method
         i0 = bisect_right(starts, p - 1) - 1 if p > 0 else 0
         j0 = bisect_right(starts, old_hi) if old_hi < n_old else len(chunks)
         module = self._whole_chunks(new, starts, p, old_hi, n_old, delta)
@@ -863,9 +880,7 @@ class IncrementalAnalyzer:
             self._forget(chunk)
 
         names = _Names(self)
-        for chunk in head:
-            for key, value in chunk.binds:
-                dict.__setitem__(names, key, value)
+        _replay(names, head)
         before = _raw_copy(names)
         touched: set[str] = set()
         for chunk in old_region:
@@ -927,14 +942,15 @@ class IncrementalAnalyzer:
         }
         return self._result(text)
 
-    def _method_edit(self, text: str, new: list[str], p: int, old_hi: int, delta: int) -> AnalysisResult | None:
+    def _method_edit(self, text: str, new: list[str], starts: list[int], p: int, old_hi: int,
+                     delta: int) -> AnalysisResult | None:
         """An edit inside one method of a class: re-parse that method alone, swap it into the
         class, re-walk the class's statements (cheap: bodies are deferred) and only that
         method's body; the other methods keep their findings. None when the edit is not of
         that shape (the caller then re-parses whole chunks)."""
         chunks = self._chunks
         assert chunks is not None
-        k = bisect_right([c.start for c in chunks], p) - 1
+        k = bisect_right(starts, p) - 1
         if k < 0:
             return None
         chunk = chunks[k]
@@ -978,9 +994,7 @@ class IncrementalAnalyzer:
         self._cur_lines = new
 
         names = _Names(self)
-        for c in chunks[:k]:
-            for key, value in c.binds:
-                dict.__setitem__(names, key, value)
+        _replay(names, chunks[:k])
         old_binds = chunk.binds
         old = (chunk.deferred, chunk.roots, chunk.reads_def, chunk.all_def)
         self._forget(chunk)
@@ -989,9 +1003,7 @@ class IncrementalAnalyzer:
             a[0] == b[0] and _same(a[1], b[1]) for a, b in zip(old_binds, chunk.binds)
         ):
             raise _Fallback  # cannot happen from inside a method body; never guess
-        for c in chunks[k + 1:]:
-            for key, value in c.binds:
-                dict.__setitem__(names, key, value)
+        _replay(names, chunks[k + 1:])
         self._walk_method(chunk, names, method, fresh, old, e0, delta)
         self._lines = new
         self.last_stats = {"mode": "incremental", "parsed_lines": e0 + delta - s0, "region_chunks": 0,
@@ -1012,16 +1024,7 @@ class IncrementalAnalyzer:
             return
         at = ids.index(id(fresh))
         _, _, _, before, after = old_roots[at]
-        self._lo, self._hi = chunk.start, chunk.start + chunk.nlines
-        names.reads = set()
-        names.writes = None
-        names.all = False
-        self._cur_class_ids = chunk.class_ids
-        for scope, table in zip(chunk.class_scopes, before):
-            scope._self_attrs = None if table is None else dict(table)
-        self.mscope.names = names
-        self.mscope.binders = names.binders  # type: ignore[assignment]
-        self._class_wide = False
+        self._begin_deferred(chunk, names, before)
         outs, attrs = self._run_deferred([entries[at]], chunk.class_scopes)
         if attrs[0][1] != after or self._class_wide:
             # Walked again in this update: per-walk memos (nodes already reported) must go too.
@@ -1031,29 +1034,16 @@ class IncrementalAnalyzer:
         found = outs[0]
         self._check_spans(chunk, found)
         self._check()
-        shift = self._shift_after
+        shift = self._shift
         deferred: list[Finding] = []
         roots = []
-        for n, (node_id, lo, hi, b, a) in enumerate(old_roots):
-            part = found if n == at else [shift(f, e0, delta) for f in old_deferred[lo:hi]] if delta else old_deferred[lo:hi]
+        for n, (_, lo, hi, b, a) in enumerate(old_roots):
+            part = found if n == at else [shift(f, delta, e0) for f in old_deferred[lo:hi]] if delta else old_deferred[lo:hi]
             roots.append((ids[n], len(deferred), len(deferred) + len(part), b, a))
             deferred.extend(part)
         chunk.deferred, chunk.roots = deferred, roots
         chunk.reads_def = old_reads | names.reads
         chunk.all_def = old_all or names.all
-
-    def _shift_after(self, f: Finding, line: int, d: int) -> Finding:
-        """`f` with its ranges at or after `line` moved by `d` lines (the others stay)."""
-        def move(span: Span) -> Span:
-            return _shift_span(span, d) if span.line >= line else span
-
-        fix = f.fix
-        if fix is not None:
-            fix = replace(fix, edits=tuple(Edit(move(e.span), e.new_text) for e in fix.edits))
-        related = f.related
-        if related:
-            related = tuple(replace(r, span=move(r.span)) if r.path == self.path else r for r in related)
-        return Finding(f.code, f.message, move(f.span), f.severity, fix, f.data, related)
 
     def _gate_flipped(self, removed: list[str], added: list[str], text: str) -> bool:
         """Whether a ctx.text_has() answer differs on `text`. Markers hold no line break, so a
