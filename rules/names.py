@@ -77,6 +77,12 @@ def target_names(target: ast.expr) -> list[str]:
     return []
 
 
+def is_self_attribute(node: ast.AST | None, attrs: str | frozenset[str] | set[str] | None = None) -> bool:
+    """`self.<attr>` (with `attr` one of `attrs`, or any attribute when None)."""
+    return (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
+            and (attrs is None or (node.attr == attrs if isinstance(attrs, str) else node.attr in attrs)))
+
+
 def dotted(expr: ast.expr) -> list[str] | None:
     """`a.b.c` -> ["a", "b", "c"]; None when the chain does not start at a Name."""
     parts: list[str] = []

@@ -14,6 +14,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from ..names import is_self_attribute
+
 if TYPE_CHECKING:
     from ..context import FileContext
 
@@ -25,7 +27,7 @@ _BODIES = ("body", "orelse", "finalbody")
 
 def puts_admitted_by_counter(ctx: "FileContext", call: ast.Call) -> bool:
     parent = ctx.parent
-    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and _self_attr(parent.targets[0])):
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and is_self_attribute(parent.targets[0])):
         return False
     cls = ctx.enclosing_class()
     if cls is None:
@@ -40,7 +42,7 @@ def puts_admitted_by_counter(ctx: "FileContext", call: ast.Call) -> bool:
         if not isinstance(method, _FUNCS):
             continue
         for node in ast.walk(method):
-            if not isinstance(node, ast.Attribute) or not _self_attr(node.value, attr):
+            if not isinstance(node, ast.Attribute) or not is_self_attribute(node.value, attr):
                 continue
             if node.attr in _PUTS:
                 if id(node) not in admitted:
@@ -48,8 +50,8 @@ def puts_admitted_by_counter(ctx: "FileContext", call: ast.Call) -> bool:
                 puts += 1
             elif node.attr not in _READS:
                 return False
-        loads = sum(1 for n in ast.walk(method) if _self_attr(n, attr) and isinstance(n.ctx, ast.Load))
-        methods = sum(1 for n in ast.walk(method) if isinstance(n, ast.Attribute) and _self_attr(n.value, attr))
+        loads = sum(1 for n in ast.walk(method) if is_self_attribute(n, attr) and isinstance(n.ctx, ast.Load))
+        methods = sum(1 for n in ast.walk(method) if isinstance(n, ast.Attribute) and is_self_attribute(n.value, attr))
         if loads != methods:
             return False  # `self._q` used bare: passed on or returned
     return puts > 0
@@ -75,7 +77,7 @@ def _scan(body: list[ast.stmt], attr: str, checked: set[str], counted: bool, adm
                 continue
         if counted:
             for node in ast.walk(stmt):
-                if isinstance(node, ast.Attribute) and node.attr in _PUTS and _self_attr(node.value, attr):
+                if isinstance(node, ast.Attribute) and node.attr in _PUTS and is_self_attribute(node.value, attr):
                     admitted.add(id(node))
 
 
@@ -88,7 +90,3 @@ def _capacity_check(stmt: ast.If) -> str | None:
         return None
     return ast.unparse(test.left)
 
-
-def _self_attr(node: ast.AST, attr: str | None = None) -> bool:
-    return (isinstance(node, ast.Attribute) and (attr is None or node.attr == attr)
-            and isinstance(node.value, ast.Name) and node.value.id == "self")

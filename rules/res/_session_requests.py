@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..context import is_none
+from ..names import is_self_attribute
 
 if TYPE_CHECKING:
     from ..context import FileContext
@@ -36,7 +37,7 @@ def all_requests_bounded(ctx: "FileContext", call: ast.Call) -> bool:
     target = parent.targets[0]
     if isinstance(target, ast.Name) and isinstance(ctx.function, _FUNCS):
         return _name_uses_bounded(ctx.function, target.id)
-    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+    if is_self_attribute(target):
         cls = ctx.enclosing_class()
         return cls is not None and _attribute_uses_bounded(cls, target.attr)
     return False
@@ -88,7 +89,7 @@ def _attribute_uses_bounded(cls: ast.ClassDef, attr: str) -> bool:
     getters: set[str] = set()
     for method in cls.body:
         private = isinstance(method, _FUNCS) and method.name.startswith("_") and not method.name.startswith("__")
-        if private and any(isinstance(n, ast.Return) and _is_self_attr(n.value, attr) for n, _ in _walk(method)):
+        if private and any(isinstance(n, ast.Return) and is_self_attribute(n.value, attr) for n, _ in _walk(method)):
             getters.add(method.name)
     seen = False
     for method in cls.body:
@@ -96,11 +97,11 @@ def _attribute_uses_bounded(cls: ast.ClassDef, attr: str) -> bool:
             continue
         up = _parents(method)
         for node, parent in _walk(method):
-            if _is_self_attr(node, attr) and isinstance(node.ctx, ast.Load):
+            if is_self_attribute(node, attr) and isinstance(node.ctx, ast.Load):
                 if isinstance(parent, ast.Return) and method.name in getters:
                     continue
                 verdict = _use_is_bounded(node, up)
-            elif isinstance(node, ast.Call) and _is_self_attr(node.func, getters):
+            elif isinstance(node, ast.Call) and is_self_attribute(node.func, getters):
                 verdict = _getter_result_bounded(node, parent, method, up)
             else:
                 continue
@@ -116,8 +117,3 @@ def _getter_result_bounded(call: ast.Call, parent: ast.AST, method: ast.AST, up:
         return _name_uses_bounded(method, parent.targets[0].id) or False
     return _use_is_bounded(call, up)
 
-
-def _is_self_attr(node: ast.AST | None, attr: str | set[str]) -> bool:
-    names = {attr} if isinstance(attr, str) else attr
-    return (isinstance(node, ast.Attribute) and node.attr in names
-            and isinstance(node.value, ast.Name) and node.value.id == "self")
