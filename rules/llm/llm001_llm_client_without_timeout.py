@@ -178,12 +178,7 @@ used to finish within ten minutes can now fail with a timeout error.
 
     def _local_tokenizer_only(self, call: ast.Call) -> bool:
         """`client = Anthropic()` in a function that only tokenizes with it."""
-        parent = self.ctx.parent
-        fn = self.ctx.function
-        if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1
-                and isinstance(parent.targets[0], ast.Name) and isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))):
-            return False
-        return _name_tokenizer_only(fn, parent.targets[0].id)
+        return _assigned_only_to_tokenize(self.ctx)
 
     def finish(self) -> None:
         for call, name, factory in self._factory_pending:
@@ -211,7 +206,12 @@ def _tokenizer_only_result(call: ast.Call, ctx) -> bool:  # type: ignore[no-unty
     parent = ctx.parent
     if isinstance(parent, ast.Attribute):
         return parent.attr in _LOCAL_METHODS
-    fn = ctx.function
+    return _assigned_only_to_tokenize(ctx)
+
+
+def _assigned_only_to_tokenize(ctx) -> bool:  # type: ignore[no-untyped-def]
+    """The value being visited is assigned to a local name that the function only tokenizes with."""
+    parent, fn = ctx.parent, ctx.function
     if (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)
             and isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))):
         return _name_tokenizer_only(fn, parent.targets[0].id)
