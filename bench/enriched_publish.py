@@ -24,7 +24,6 @@ Target (issue 9): enriched publish p95 <= 300 ms. Exit 1 if missed or a publish 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import shutil
@@ -34,17 +33,12 @@ import tempfile
 import time
 from pathlib import Path
 
-PROBE = Path(os.environ.get("LSP_PROBE", Path(__file__).resolve().parents[2] / "shared" / "tools" / "lsp_probe.py"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from probe import load_probe  # noqa: E402
+
 TARGET_P95 = 0.300
 HTTP = "import requests\n\nsession = requests.Session()\n"
 USE = "\n\nfrom app.http import session  # noqa: E402\n\n\ndef _fetch_rates(url):\n    return session.get(url).json()\n"
-
-
-def load_probe():
-    spec = importlib.util.spec_from_file_location("lsp_probe", PROBE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
 
 
 def make_workspace(root: Path) -> Path:

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import importlib.util
 import json
 import os
 import statistics
@@ -39,6 +38,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from probe import load_probe  # noqa: E402
 
 from resilint.rules.engine import analyze
 from resilint.rules.fixes import FixDocument, compute_fix, fixable
@@ -118,7 +120,6 @@ def pct(values: list[float], q: float) -> float:
 
 
 # ----- through the server ------------------------------------------------------------------------------
-PROBE = Path(os.environ.get("LSP_PROBE", Path(__file__).resolve().parents[2] / "shared" / "tools" / "lsp_probe.py"))
 CAPABILITIES = {
     "textDocument": {
         "synchronization": {"didSave": True},
@@ -130,13 +131,6 @@ CAPABILITIES = {
     "workspace": {"configuration": True, "workspaceFolders": True},
     "general": {"positionEncodings": ["utf-16"]},
 }
-
-
-def _probe_module():
-    spec = importlib.util.spec_from_file_location("lsp_probe", PROBE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
 
 
 def cursors(text: str, path: str, n: int) -> dict[str, list[dict]]:
@@ -176,7 +170,7 @@ def cpu_ms(pid: int) -> float:
 
 def server_latency(text: str, requests: int, edited: bool, cmd: list[str]) -> dict:
     """List and resolve latencies (ms) at finding and call cursors, through one server process."""
-    lp = _probe_module()
+    lp = load_probe()
     with tempfile.TemporaryDirectory(prefix="resilint-fix-latency-") as tmp:
         file = Path(tmp) / "_pydecimal.py"
         file.write_text(text, encoding="utf-8")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import importlib.util
 import json
 import os
 import random
@@ -28,7 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
-PROBE = Path("/work/shared/tools/lsp_probe.py")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from probe import load_probe  # noqa: E402
+
 
 
 def corpus() -> tuple[str, str]:
@@ -122,15 +123,8 @@ def bench_core(n: int) -> dict:
     return results
 
 
-def _load_probe():
-    spec = importlib.util.spec_from_file_location("lsp_probe", PROBE)
-    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return mod
-
-
 def bench_server(n: int) -> dict:
-    probe = _load_probe()
+    probe = load_probe()
     text0, _ = corpus()
     text = with_requests(text0)
     with tempfile.TemporaryDirectory() as tmp:

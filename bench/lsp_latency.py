@@ -11,7 +11,6 @@ reports the resident memory once all their diagnostics arrived.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import shutil
@@ -23,8 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from probe import PROBE, load_probe  # noqa: E402
+
 # The probe lives in the workspace's shared/ folder, beside the repository.
-PROBE = Path(os.environ.get("LSP_PROBE", Path(__file__).resolve().parents[2] / "shared" / "tools" / "lsp_probe.py"))
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 FILES = ["_pydecimal.py", "subprocess.py"]
 
@@ -69,9 +70,7 @@ def median_run(runs: list[dict]) -> dict:
 
 def many_documents(cmd: list[str], files: list[Path], root: Path, init: dict | None) -> dict:
     """Open every file in one server (push mode), wait for all diagnostics, read RSS."""
-    spec = importlib.util.spec_from_file_location("lsp_probe", PROBE)
-    lp = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(lp)  # type: ignore[union-attr]
+    lp = load_probe()
     client = lp.Client(cmd, str(root), files[0].as_uri(), 300)
     res: dict = {"docs": len(files)}
     try:
