@@ -44,6 +44,8 @@ _live: OrderedDict[int, Document] = OrderedDict()
 
 
 def _keep_live(doc: Document) -> None:
+    for key in [key for key, other in _live.items() if other.closed]:  # closed: free their trees first
+        _live.pop(key).analyzer = None
     _live[id(doc)] = doc
     _live.move_to_end(id(doc))
     while len(_live) > LIVE_ANALYZERS:
@@ -321,9 +323,6 @@ class Diagnostics:
         return types.RelatedFullDocumentDiagnosticReport(
             items=getattr(doc, "_diagnostics", []), result_id=doc.result_id)
 
-    async def workspace_report(self, params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
-        return await self.workspace.report(params)
-
     def _workspace_files(self, open_paths: set[Path]) -> list[tuple[Path, Any, Any]]:
         from resilint.rules.config import DEFAULT_EXCLUDES
 
@@ -382,4 +381,4 @@ def register(server: LanguageServer, diagnostics: Diagnostics) -> None:
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)
     async def workspace_diagnostic(ls: LanguageServer, params: types.WorkspaceDiagnosticParams):
-        return await diagnostics.workspace_report(params)
+        return await diagnostics.workspace.report(params)
