@@ -114,6 +114,8 @@ _IMPORT_STATEMENT = re.compile(
     r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import\b(?:\([^)]*\)|\\(?:\r\n|\r|\n)|[^\r\n\\(])*", re.MULTILINE
 )
 _OUTBOUND_ROOTS = frozenset(api.split(".")[0] for api in OUTBOUND)
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_AWAIT = re.compile(r"\bawait\b")
 
 
 @lru_cache(maxsize=16)
@@ -122,7 +124,7 @@ def _outbound_import_words(text: str) -> frozenset[str]:
     binding of such an API can have, and more (a regex over the text: no chunk scan, no parse)."""
     words: set[str] = set()
     for m in _IMPORT_STATEMENT.finditer(text):
-        found = re.findall(r"[A-Za-z_]\w*", m.group())
+        found = _WORD.findall(m.group())
         if _OUTBOUND_ROOTS.intersection(found):
             words.update(found)
     return frozenset(words)
@@ -130,20 +132,18 @@ def _outbound_import_words(text: str) -> frozenset[str]:
 
 def may_mention_outbound(text: str, line_text: str) -> bool:
     """The quick half of `may_offer` (regexes only, cached per text): False means no refactor."""
-    if re.search(r"\bawait\b", line_text):
-        return True
-    return not set(re.findall(r"[A-Za-z_]\w*", line_text)).isdisjoint(_outbound_import_words(text))
+    return bool(_AWAIT.search(line_text)) or not set(_WORD.findall(line_text)).isdisjoint(_outbound_import_words(text))
 
 
 def may_offer(doc: "FixDocument", line_text: str) -> bool:
     """Whether `offers` can find anything on this line, without parsing the statement around it
     (in a big class that is thousands of lines, seconds of libcst): the line awaits, or names a
     top-level import binding of an `OUTBOUND` API (`qualname` resolves only those)."""
-    if not may_mention_outbound(doc.text, line_text):
-        return False  # most lines of a file: decided without the chunk scan
-    if re.search(r"\bawait\b", line_text):
+    if _AWAIT.search(line_text):
         return True
-    names = set(re.findall(r"[A-Za-z_]\w*", line_text))
+    names = set(_WORD.findall(line_text))
+    if names.isdisjoint(_outbound_import_words(doc.text)):
+        return False  # most lines of a file: decided without the chunk scan
     return any(
         local in names and any(api == full or api.startswith(full + ".") for api in OUTBOUND)
         for local, full in doc.import_bindings().items()
