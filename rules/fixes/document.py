@@ -462,8 +462,10 @@ class FixDocument:
                 # imports added at the end of the header and a rewrite of the statement that
                 # follows it in the view (far below in the file) come as one replacement: the
                 # imports go with the header, as in a whole-file parse
+                from .imports import _import_only  # the import-line test the import placement uses
+
                 k = j1
-                while k < j2 - (i2 - i1) and _is_import(new.body[k]):
+                while k < j2 - (i2 - i1) and _import_only(new.body[k]):
                     k += 1
                 if k > j1:
                     blocks.append((i1, i1, j1, k))
@@ -525,12 +527,6 @@ class FixDocument:
             if spelled != wanted:  # the replacement changed what the module binds: give up
                 return None
         return self.fix(message, applicability, new_module)
-
-
-def _is_import(stmt: cst.BaseStatement) -> bool:
-    return isinstance(stmt, cst.SimpleStatementLine) and all(
-        isinstance(small, (cst.Import, cst.ImportFrom)) for small in stmt.body
-    )
 
 
 def _with_child(parent: cst.CSTNode, child: cst.CSTNode, new: cst.CSTNode) -> cst.CSTNode:
