@@ -130,16 +130,12 @@ class Diagnostics:
             await self.analysis_for(doc, version)
 
     async def analysis_for(self, doc: Document, version: int) -> None:
-        # An analysis in flight is reused only for the same text *and* the same settings: one
-        # started before a settings change (e.g. the re-analysis when the workspace index
-        # became ready) must not stand in for the analysis with the new settings.
-        key = (version, self.session.generation)
-        inflight = doc.inflight
-        if inflight is not None and inflight[0] == key and not inflight[1].done():
+        inflight = doc.inflight  # dropped by `reanalyse` when the inputs change
+        if inflight is not None and inflight[0] == version and not inflight[1].done():
             fut = inflight[1]
         else:
             fut = asyncio.get_running_loop().create_task(self._run(doc, version))
-            doc.inflight = (key, fut)
+            doc.inflight = (version, fut)
         await asyncio.shield(fut)
 
     async def _run(self, doc: Document, version: int) -> None:
@@ -262,11 +258,19 @@ class Diagnostics:
 
     def reanalyse_all(self) -> None:
         """After a settings or config-file change."""
-        for doc in list(self.session.documents.values()):
+        self.reanalyse(list(self.session.documents.values()))
+
+    def reanalyse(self, docs: list[Document]) -> None:
+        """What the analysis of `docs` reads changed (settings, config files, other modules):
+        analyse them again at their current version (push: publish; pull: ask the client to
+        pull again). An analysis in flight started with the old inputs, so it is not reused."""
+        for doc in docs:
+            if doc.closed:
+                continue
             doc.analyzed_version = None
-            if not self.session.pull_diagnostics:
-                self.schedule(doc, immediate=True)
-        if self.session.pull_diagnostics and self.session.diagnostic_refresh:
+            doc.inflight = None
+            self.schedule(doc, immediate=True)
+        if docs and self.session.pull_diagnostics and self.session.diagnostic_refresh:
             self.server.workspace_diagnostic_refresh(None)
 
     # ---- configuration problems ----

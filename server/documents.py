@@ -68,7 +68,7 @@ class Document:
     analyses: int = 0
     skipped: str | None = None  # why this document is not analysed
     skip_logged: str | None = None
-    inflight: tuple[tuple[int, int], asyncio.Future] | None = None  # ((version, settings generation), task)
+    inflight: tuple[int, asyncio.Future] | None = None
     pending: asyncio.Task | None = None
     analyzer: Any = None  # IncrementalAnalyzer, when available
     analyzer_key: Any = None

@@ -141,7 +141,7 @@ class ServerIndexes:
         if self._closed:
             return
         self.indexes[root] = index
-        self.reanalyse([d for d in self.session.documents.values() if self._root_of(d.path) == root])
+        self.diagnostics.reanalyse([d for d in self.session.documents.values() if self._root_of(d.path) == root])
 
     # ---- the analysis thread ----
     def settings_for(self, doc: Document | None, text: Any, path: str, settings: FileSettings) -> FileSettings:
@@ -261,7 +261,7 @@ class ServerIndexes:
     def _republish(self, real_paths: set[str]) -> None:
         docs = [d for d in self.session.documents.values()
                 if d.path is not None and os.path.realpath(d.path) in real_paths]
-        self.reanalyse(docs)
+        self.diagnostics.reanalyse(docs)
 
     def _disk_changes(self, changes: list[tuple[str, str | None]]) -> None:
         """Watched files changed on disk (not open in the editor): created/changed -> re-index
@@ -375,19 +375,6 @@ class ServerIndexes:
         self.start()
 
     # ---- helpers ----
-    def reanalyse(self, docs: list[Document]) -> None:
-        """Analyse these documents again at their current version (push: publish; pull: ask
-        the client to pull again)."""
-        diags = self.diagnostics
-        for doc in docs:
-            if doc.closed:
-                continue
-            doc.analyzed_version = None
-            doc.inflight = None  # an analysis in flight may predate the change: run a new one
-            diags.schedule(doc, immediate=True)
-        if docs and self.session.pull_diagnostics and self.session.diagnostic_refresh:
-            diags.server.workspace_diagnostic_refresh(None)
-
     def _root_of(self, path: Path | None) -> Path | None:
         folder = self.session.folder_for(path) if path is not None else None
         return folder.path if folder is not None else None
