@@ -49,6 +49,7 @@ __all__ = [
     "load_guide",
     "parse_guide_text",
     "playbook_slug",
+    "resolve_in_guides",
     "slugify",
 ]
 
