@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, f
 from .model import Rule, Severity
 
 if TYPE_CHECKING:
-    from .index import IndexView
+    from .index.view import IndexView
 
 SeverityName = Literal["error", "warning", "info", "hint", "off"]
 
