@@ -39,7 +39,8 @@ from .knowledge import (
 )
 from .knowledge.model import normalize_locale
 from .knowledge.render import location_link
-from .model import DOCS_URL, SYNTAX_ERROR, Finding, Rule, Span
+from .doc_links import guide_url
+from .model import SYNTAX_ERROR, Finding, Rule, Span
 from .source import split_lines
 
 if TYPE_CHECKING:
@@ -56,7 +57,6 @@ __all__ = [
 ]
 
 MAX_CHARS = 6000
-GUIDE_DOCS_URL = DOCS_URL.split("/docs/rules/", 1)[0] + "/docs/guide/{page}"
 
 _LABELS: dict[str, dict[str, str]] = {
     "why": {"en": "Why it matters", "pt-BR": "Por que importa"},
@@ -262,9 +262,9 @@ def playbook_for(rule: type[Rule]) -> Entry | None:
     return resolve_ref(pb) if pb else None
 
 
-def _playbook_block(pb: Entry, locale: str) -> str:
+def _playbook_block(pb: Entry, locale: str, docs_url: str | None = None) -> str:
     steps = pb.field_for("steps", locale) or []
-    url = GUIDE_DOCS_URL.format(page=f"playbooks/{pb.slug}.md") if pb.slug else None
+    url = guide_url(f"playbooks/{pb.slug}.md", docs_url) if pb.slug else None
     head = f"**{_t('playbook', locale)} {pb.id}** — {pb.title_for(locale)} ({_t('first_steps', locale)})"
     out = [head, ""]
     for k, step in enumerate(list(steps)[:3], 1):
@@ -313,8 +313,10 @@ def explain_rule(
     guides: Iterable[Any] = (),
     note: str | None = None,
     max_chars: int = MAX_CHARS,
+    docs_url: str | None = None,
 ) -> str | None:
-    """The rule card: title, message, why, guide entries (+ the team's), fix, playbook, OWASP."""
+    """The rule card: title, message, why, guide entries (+ the team's), fix, playbook, OWASP.
+    Its links point under `docs_url` (the docs-url setting) when given, else at the shipped docs."""
     rule = _get_rule(code)
     if rule is None:
         return None
@@ -365,7 +367,7 @@ def explain_rule(
 
     pb = playbook_for(rule)
     if pb is not None:
-        parts.append(_playbook_block(pb, loc))
+        parts.append(_playbook_block(pb, loc, docs_url))
 
     owasp = []
     for ref in rule.owasp:
@@ -377,7 +379,7 @@ def explain_rule(
     if owasp:
         parts.append(f"**{_t('owasp', loc)}**\n\n" + "\n\n".join(owasp))
 
-    parts.append(_t("more", loc, code=rule.code, url=rule.url()))
+    parts.append(_t("more", loc, code=rule.code, url=rule.url(docs_url)))
     return _assemble(parts, loc, max_chars)
 
 
@@ -958,6 +960,7 @@ def hover_at(
     """Hover Markdown for (0-based ``line``, 0-based character ``col``) of ``text``, or None."""
     loc = normalize_locale(locale)
     fc = _file_cache(text, path)
+    docs_url = settings.options.docs_url if settings is not None else None
 
     # (b) a rule code inside a suppression comment
     hit = _directive_code_at(text, line, col, fc)
@@ -967,7 +970,7 @@ def hover_at(
         note = "*" + _t(key, loc, code=code) + "*"
         if settings is not None and not settings.is_enabled(code):
             note += "  \n*" + _t("disabled", loc, code=code) + "*"
-        md = explain_rule(code, loc, guides=guides, note=note)
+        md = explain_rule(code, loc, guides=guides, note=note, docs_url=docs_url)
         if md is not None:
             return md
 
@@ -978,7 +981,7 @@ def hover_at(
         first = here[0]
         others = sorted({f.code for f in here[1:] if f.code != first.code})
         note = "*" + _t("findings_more", loc, codes=", ".join(f"`{c}`" for c in others)) + "*" if others else None
-        md = explain_rule(first.code, loc, finding=first, guides=guides, note=note)
+        md = explain_rule(first.code, loc, finding=first, guides=guides, note=note, docs_url=docs_url)
         if md is not None:
             return md
 
