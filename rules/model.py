@@ -6,10 +6,11 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from .doc_links import rule_url
+
 if TYPE_CHECKING:
     from .names import Binding
 
-DOCS_URL = "https://github.com/resilint/resilint/blob/main/docs/rules/{code}.md"
 
 
 class Severity(str, enum.Enum):
@@ -127,8 +128,9 @@ class Rule:
         return self.ctx.report(self, node, message, data)
 
     @classmethod
-    def url(cls) -> str:
-        return DOCS_URL.format(code=cls.code)
+    def url(cls, base: str | None = None) -> str:
+        """The rule's page: shipped in the package, or under the `docs-url` setting."""
+        return rule_url(cls.code, base)
 
 
 # Codes the engine itself emits (not rule modules): syntax errors and internal errors.

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, field_validator
 
@@ -57,6 +58,18 @@ class Options(_Model):
     unsafe_fixes: bool = Field(False, alias="unsafe-fixes")
     test_files_secrets: bool = Field(False, alias="check-secrets-in-tests")
     redis_version: str | None = Field(None, alias="redis-version")
+    #: Base URL of the hosted docs/ folder for the links resilint prints (rules.doc_links).
+    docs_url: str | None = Field(None, alias="docs-url")
+
+    @field_validator("docs_url")
+    @classmethod
+    def _absolute_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https", "file") or not (parts.netloc or parts.scheme == "file"):
+            raise ValueError(f"docs-url must be an absolute http(s) or file URL, not {value!r}")
+        return value.strip()
 
     @field_validator("select", "ignore", "extend_select")
     @classmethod

@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: all cores)")
     check.add_argument("--no-source", action="store_true", help="text format: no source excerpts")
     check.add_argument("--show-fixes", action="store_true",
-                       help="json format: compute each finding's fix (ruff's `fix` object); slower")
+                       help="accepted for compatibility: json and sarif always carry each finding's fix")
     check.add_argument("--no-index", action="store_true",
                        help="analyse each file on its own (no cross-module workspace index)")
 
@@ -138,12 +138,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         from resilint.rules.runner import check_paths_indexed
 
         results = check_paths_indexed(files, resolver, args.jobs, keep_text=keep_text)
+    fixes = output.ReportFixes(resolver, args.unsafe_fixes)
     if args.output_format == "text":
-        sys.stdout.write(output.text_report(results, show_source=keep_text))
+        sys.stdout.write(output.text_report(results, show_source=keep_text, fixes=fixes))
     elif args.output_format == "json":
-        sys.stdout.write(output.json_report(results, resolver if args.show_fixes else None))
+        sys.stdout.write(output.json_report(results, fixes))
     elif args.output_format == "sarif":
-        sys.stdout.write(output.sarif_report(results, version()))
+        docs_url = output.docs_url_for(resolver, Path.cwd() / "pyproject.toml")
+        sys.stdout.write(output.sarif_report(results, version(), fixes, docs_url))
     else:
         sys.stdout.write(output.github_report(results))
     if args.statistics:

@@ -64,7 +64,7 @@ def diagnostic_data(finding: Finding) -> dict[str, Any]:
 
 
 def to_diagnostic(finding: Finding, lines: list[str], encoding: str, uri: str,
-                  path: Path | None = None) -> types.Diagnostic:
+                  path: Path | None = None, docs_url: str | None = None) -> types.Diagnostic:
     rule = get_rule(finding.code)
     tags = [types.DiagnosticTag.Unnecessary] if finding.code == UNUSED_SUPPRESSION else None
     related = None
@@ -84,7 +84,7 @@ def to_diagnostic(finding: Finding, lines: list[str], encoding: str, uri: str,
         message=finding.message,
         severity=_SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
         code=finding.code,
-        code_description=types.CodeDescription(href=rule.url()) if rule is not None else None,
+        code_description=types.CodeDescription(href=rule.url(docs_url)) if rule is not None else None,
         source=SOURCE,
         tags=tags,
         related_information=related,

@@ -223,6 +223,8 @@ class Diagnostics:
             findings.append(doc.syntax)
         findings.sort(key=lambda f: f.sort_key())
         lines, enc = doc.line_view, self.session.encoding
+        resolved = getattr(doc, "resolved", None)
+        docs_url = resolved.settings.options.docs_url if resolved is not None else None
         # Converted diagnostics are kept per finding: an edit re-converts only the findings
         # that are new or moved, or whose lines changed (columns depend on the line's text).
         old: dict = getattr(doc, "_diagnostic_cache", None) or {}
@@ -230,7 +232,7 @@ class Diagnostics:
         out: list[types.Diagnostic] = []
         n = len(lines)
         for f in findings:
-            k = (f.code, f.message, f.span, f.severity)
+            k = (f.code, f.message, f.span, f.severity, docs_url)
             span = f.span
             texts = tuple(lines[i] if 0 <= i < n else None for i in sorted({span.line, span.end_line, *(
                 x for r in f.related for x in (r.span.line, r.span.end_line))}))
@@ -243,7 +245,7 @@ class Diagnostics:
                 except Exception:  # a finding's data that cannot be compared: convert again
                     diagnostic = None
             if diagnostic is None:
-                diagnostic = to_diagnostic(f, lines, enc, doc.uri, doc.path)
+                diagnostic = to_diagnostic(f, lines, enc, doc.uri, doc.path, docs_url)
             cache[k] = (f, enc, texts, diagnostic)
             out.append(diagnostic)
         doc._diagnostic_cache = cache  # type: ignore[attr-defined]
@@ -372,7 +374,9 @@ class Diagnostics:
             lines = split_lines(decode_source(data))
         except (UnicodeDecodeError, SyntaxError, LookupError):
             lines = []
-        return [to_diagnostic(f, lines, self.session.encoding, path.as_uri(), path) for f in result.findings]
+        docs_url = settings.options.docs_url
+        return [to_diagnostic(f, lines, self.session.encoding, path.as_uri(), path, docs_url)
+                for f in result.findings]
 
 
 def register(server: LanguageServer, diagnostics: Diagnostics) -> None:

@@ -24,7 +24,7 @@ def run_fixes(args: argparse.Namespace, files: list[Path], resolver: ConfigResol
         except (OSError, UnicodeDecodeError) as exc:
             print(f"{path}: skipped: {exc}", file=sys.stderr)
             continue
-        new_text, applied, remaining = fix_all(original, str(path), settings, unsafe=args.unsafe_fixes)
+        new_text, applied, remaining = fix_all(original, str(path), settings, unsafe=args.unsafe_fixes or settings.options.unsafe_fixes)
         remaining_total += len(remaining)
         fixed_total += applied
         if new_text == original:

@@ -6,13 +6,15 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
+from resilint.rules.config import ConfigResolver
+from resilint.rules.doc_links import docs_home
 from resilint.rules.docs import docs_body, sections
-from resilint.rules.model import Finding, Severity
+from resilint.rules.model import Finding, Fix, Severity
 from resilint.rules.registry import all_rules, get_rule
 from resilint.rules.runner import FileResult
 from resilint.rules.source import split_lines
 
-
+from .report_fixes import ReportFixes
 
 
 def _display(path: Path) -> str:
@@ -22,9 +24,14 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _url(code: str) -> str | None:
+def _url(code: str, docs_url: str | None = None) -> str | None:
     rule = get_rule(code)
-    return rule.url() if rule else None
+    return rule.url(docs_url) if rule else None
+
+
+def docs_url_for(resolver: ConfigResolver | None, path: Path) -> str | None:
+    """The `docs-url` setting that applies to `path` (None: the docs shipped in the package)."""
+    return resolver.for_path(path).options.docs_url if resolver is not None else None
 
 
 def rows(results: Iterable[FileResult]) -> Iterable[tuple[FileResult, Finding]]:
@@ -34,14 +41,14 @@ def rows(results: Iterable[FileResult]) -> Iterable[tuple[FileResult, Finding]]:
 
 
 # ----- text -------------------------------------------------------------------------
-def text_report(results: list[FileResult], *, show_source: bool = True, color: bool = False) -> str:
+def text_report(results: list[FileResult], *, show_source: bool = True, color: bool = False,
+                fixes: ReportFixes | None = None) -> str:
+    """`fixes` given: `[*]` marks the findings `--fix` would fix, and ruff's count closes the report."""
     out: list[str] = []
     total = 0
-    fixable = 0
     for result, f in rows(results):
         total += 1
-        mark = " [*]" if f.fix is not None or _fix_declared(f.code) else ""
-        fixable += bool(mark)
+        mark = " [*]" if fixes is not None and fixes.applicable(result, f) else ""
         s = f.span
         out.append(f"{_display(result.path)}:{s.line + 1}:{s.col + 1}: {f.code}{mark} {f.message}")
         if show_source and result.text is not None:
@@ -51,8 +58,9 @@ def text_report(results: list[FileResult], *, show_source: bool = True, color: b
             out.append(f"{_display(result.path)}: {result.note}")
     if total:
         out.append(f"Found {total} finding{'s' if total != 1 else ''}.")
-        if fixable:
-            out.append(f"[*] {fixable} with a fix available (`resilint check --fix`, some need `--unsafe-fixes`).")
+        summary = fixes.counts(results).summary(fixes.unsafe_cli) if fixes is not None else None
+        if summary:
+            out.append(summary)
     else:
         out.append("All checks passed!")
     return "\n".join(out) + "\n"
@@ -93,13 +101,8 @@ def statistics_report(results: list[FileResult]) -> str:
 
 
 # ----- json (ruff's shape) --------------------------------------------------------
-def _fix_json(f: Finding, path: Path | None = None, text: str | None = None, resolver=None) -> dict | None:
-    """ruff's `fix` object: {applicability, message, edits}; computed on demand (libcst)
-    for findings whose rule has a fix, None when there is none for this occurrence.
-    Computing fixes costs a libcst parse per finding, so it happens only with --show-fixes."""
-    fix = f.fix
-    if fix is None and path is not None and resolver is not None:
-        fix = _compute_fix(f, path, text, resolver)
+def fix_json(fix: Fix | None) -> dict | None:
+    """ruff's `fix` object: {applicability, message, edits} (1-based rows and columns)."""
     if fix is None:
         return None
     return {
@@ -116,57 +119,61 @@ def _fix_json(f: Finding, path: Path | None = None, text: str | None = None, res
     }
 
 
-_TEXTS: dict[Path, str | None] = {}
-
-
-def _compute_fix(f: Finding, path: Path, text: str | None, resolver):
-    from resilint.rules.fixes import compute_fix, fixable
-
-    if not fixable(f):
-        return None
-    if text is None:
-        if path not in _TEXTS:
-            try:
-                _TEXTS.clear()  # one file at a time: findings come grouped by file
-                _TEXTS[path] = path.read_bytes().decode("utf-8-sig")
-            except (OSError, UnicodeDecodeError):
-                _TEXTS[path] = None
-        text = _TEXTS[path]
-        if text is None:
-            return None
-    settings = resolver.for_path(path).settings_for(path)
-    return compute_fix(f, text, str(path), settings)
-
-
-def json_items(results: list[FileResult], resolver=None) -> list[dict]:
+def json_items(results: list[FileResult], fixes: ReportFixes | None = None) -> list[dict]:
+    """ruff's JSON items; `fix` is filled in from `fixes` (None without it)."""
     items = []
-    for result, f in rows(results):
-        s = f.span
-        items.append({
-            "cell": None,
-            "code": f.code,
-            "end_location": {"row": s.end_line + 1, "column": s.end_col + 1},
-            "filename": str(result.path.resolve()),
-            "fix": _fix_json(f, result.path, result.text, resolver),
-            "location": {"row": s.line + 1, "column": s.col + 1},
-            "message": f.message,
-            "noqa_row": s.line + 1,
-            "severity": f.severity.value,
-            "url": _url(f.code),
-        })
+    for result in results:
+        docs_url = docs_url_for(fixes.resolver, result.path) if fixes is not None and result.findings else None
+        for f in result.findings:
+            s = f.span
+            items.append({
+                "cell": None,
+                "code": f.code,
+                "end_location": {"row": s.end_line + 1, "column": s.end_col + 1},
+                "filename": str(result.path.resolve()),
+                "fix": fix_json(fixes.fix(result, f)) if fixes is not None else None,
+                "location": {"row": s.line + 1, "column": s.col + 1},
+                "message": f.message,
+                "noqa_row": s.line + 1,
+                "severity": f.severity.value,
+                "url": _url(f.code, docs_url),
+            })
     return items
 
 
-def json_report(results: list[FileResult], resolver=None) -> str:
-    """`resolver` given (--show-fixes): each finding's `fix` is computed and filled in."""
-    return json.dumps(json_items(results, resolver), indent=2, ensure_ascii=False) + "\n"
+def json_report(results: list[FileResult], fixes: ReportFixes | None = None) -> str:
+    return json.dumps(json_items(results, fixes), indent=2, ensure_ascii=False) + "\n"
 
 
 # ----- SARIF 2.1.0 -------------------------------------------------------------------
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.HINT: "note"}
 
 
-def sarif_report(results: list[FileResult], version: str) -> str:
+def sarif_fix(uri: str, fix: Fix) -> dict:
+    """A SARIF `fix`: the edits as replacements in the result's file."""
+    return {
+        "description": {"text": f"{fix.message} ({fix.applicability} fix)"},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": uri},
+            "replacements": [
+                {
+                    "deletedRegion": {
+                        "startLine": e.span.line + 1,
+                        "startColumn": e.span.col + 1,
+                        "endLine": e.span.end_line + 1,
+                        "endColumn": e.span.end_col + 1,
+                    },
+                    "insertedContent": {"text": e.new_text},
+                }
+                for e in fix.edits
+            ],
+        }],
+    }
+
+
+def sarif_report(results: list[FileResult], version: str, fixes: ReportFixes | None = None,
+                 docs_url: str | None = None) -> str:
+    """`fixes` given: each result carries its fix; `docs_url`: the base of `helpUri` links."""
     rules = list(all_rules().values())
     index = {r.code: i for i, r in enumerate(rules)}
     driver_rules = []
@@ -178,7 +185,7 @@ def sarif_report(results: list[FileResult], version: str) -> str:
             "shortDescription": {"text": r.name.replace("-", " ")},
             "fullDescription": {"text": parts.get("What it does", r.name)},
             "help": {"text": docs_body(r), "markdown": docs_body(r)},
-            "helpUri": r.url(),
+            "helpUri": r.url(docs_url),
             "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
             "properties": {
                 "tags": ["resilience" if r.code.startswith("RES") else r.code[:3].lower(),
@@ -190,13 +197,14 @@ def sarif_report(results: list[FileResult], version: str) -> str:
     sarif_results = []
     for result, f in rows(results):
         s = f.span
+        uri = _display(result.path).replace("\\", "/")
         entry = {
             "ruleId": f.code,
             "level": _SARIF_LEVEL[f.severity],
             "message": {"text": f.message},
             "locations": [{
                 "physicalLocation": {
-                    "artifactLocation": {"uri": _display(result.path).replace("\\", "/")},
+                    "artifactLocation": {"uri": uri},
                     "region": {
                         "startLine": s.line + 1,
                         "startColumn": s.col + 1,
@@ -208,6 +216,9 @@ def sarif_report(results: list[FileResult], version: str) -> str:
         }
         if f.code in index:
             entry["ruleIndex"] = index[f.code]
+        fix = fixes.fix(result, f) if fixes is not None else None
+        if fix is not None:
+            entry["fixes"] = [sarif_fix(uri, fix)]
         sarif_results.append(entry)
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -215,11 +226,13 @@ def sarif_report(results: list[FileResult], version: str) -> str:
         "runs": [{
             "tool": {"driver": {
                 "name": "resilint",
-                "informationUri": "https://github.com/resilint/resilint",
+                "informationUri": docs_home(docs_url),
                 "version": version,
                 "rules": driver_rules,
             }},
             "results": sarif_results,
+            # Columns count code points, as everywhere in resilint (SARIF's default is UTF-16).
+            "columnKind": "unicodeCodePoints",
         }],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -71,7 +71,7 @@ def test_diff_prints_and_leaves_the_file(tmp_path: Path) -> None:
 
 def test_json_fix_field(tmp_path: Path) -> None:
     write(tmp_path)
-    proc = run(tmp_path, "--output-format", "json", "--show-fixes", "app.py")
+    proc = run(tmp_path, "--output-format", "json", "app.py")
     items = {item["code"]: item for item in json.loads(proc.stdout)}
     assert items["RES001"]["fix"] == {
         "applicability": "unsafe",
@@ -84,7 +84,32 @@ def test_json_fix_field(tmp_path: Path) -> None:
     assert proc.returncode == 1
 
 
-def test_json_fix_is_null_without_show_fixes(tmp_path: Path) -> None:
+def test_json_carries_the_fix_by_default(tmp_path: Path) -> None:
+    """As ruff's JSON does; `--show-fixes` is still accepted and changes nothing."""
     write(tmp_path)
-    items = json.loads(run(tmp_path, "--output-format", "json", "app.py").stdout)
-    assert items and all(item["fix"] is None for item in items)
+    default = json.loads(run(tmp_path, "--output-format", "json", "app.py").stdout)
+    assert {item["code"]: item["fix"]["applicability"] for item in default} == {"RES001": "unsafe", "RES022": "safe"}
+    assert default == json.loads(run(tmp_path, "--output-format", "json", "--show-fixes", "app.py").stdout)
+
+
+def test_closing_line_counts_safe_and_hidden_unsafe_fixes(tmp_path: Path) -> None:
+    """ruff's wording: the safe fixes `--fix` applies, and the unsafe ones it would not."""
+    write(tmp_path)
+    out = run(tmp_path, "app.py").stdout
+    assert out.splitlines()[-1] == (
+        "[*] 1 fixable with the `--fix` option (1 hidden fix can be enabled with the `--unsafe-fixes` option).")
+    assert "RES022 [*] " in out and "RES001 [*]" not in out  # [*]: what `--fix` would fix
+    assert run(tmp_path, "--unsafe-fixes", "app.py").stdout.splitlines()[-1] == "[*] 2 fixable with the `--fix` option."
+    # the count is what --fix then does
+    assert run(tmp_path, "--fix", "app.py").stdout.startswith("Fixed 1 finding; 1 remaining.")
+
+
+def test_only_unsafe_fixes_say_none_available(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "import requests\n\n\ndef f(u):\n    requests.get(u)\n    requests.post(u)\n", encoding="utf-8")
+    out = run(tmp_path, "app.py").stdout
+    assert out.splitlines()[-1] == "No fixes available (2 hidden fixes can be enabled with the `--unsafe-fixes` option)."
+    assert "[*]" not in out
+    (tmp_path / "pyproject.toml").write_text("[tool.resilint]\nunsafe-fixes = true\n", encoding="utf-8")
+    assert run(tmp_path, "app.py").stdout.splitlines()[-1] == "[*] 2 fixable with the `--fix` option."
+    assert run(tmp_path, "--fix", "app.py").stdout.startswith("Fixed 2 findings; 0 remaining.")

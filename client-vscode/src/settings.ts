@@ -12,7 +12,7 @@ const SERVER_KEYS = ["enable", "debounce", "logLevel", "configurationPreference"
  * Lint options: sent only when the user set them in some scope, so that with
  * `configurationPreference: filesystemFirst` an untouched default never shadows pyproject.toml.
  */
-const LINT_KEYS = ["select", "extendSelect", "ignore", "severity", "unsafeFixes", "timeouts", "guides", "locale"];
+const LINT_KEYS = ["select", "extendSelect", "ignore", "severity", "unsafeFixes", "timeouts", "guides", "locale", "docsUrl"];
 
 export type ImportStrategy = "useBundled" | "fromEnvironment";
 

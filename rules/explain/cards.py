@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from ..doc_links import guide_url
 from ..knowledge import (
     Entry,
     render_entry_markdown,
@@ -13,7 +14,7 @@ from ..knowledge import (
 )
 from ..knowledge.model import normalize_locale
 from ..model import Finding, Rule
-from .text import GUIDE_DOCS_URL, MAX_CHARS, _code_block, _first_paragraph, _guides, _no_html, _safe_inline, _t, _team_block, _team_entry
+from .text import MAX_CHARS, _code_block, _first_paragraph, _guides, _no_html, _safe_inline, _t, _team_block, _team_entry
 
 
 
@@ -56,9 +57,9 @@ def playbook_for(rule: type[Rule]) -> Entry | None:
     return resolve_ref(pb) if pb else None
 
 
-def _playbook_block(pb: Entry, locale: str) -> str:
+def _playbook_block(pb: Entry, locale: str, docs_url: str | None = None) -> str:
     steps = pb.field_for("steps", locale) or []
-    url = GUIDE_DOCS_URL.format(page=f"playbooks/{pb.slug}.md") if pb.slug else None
+    url = guide_url(f"playbooks/{pb.slug}.md", docs_url) if pb.slug else None
     head = f"**{_t('playbook', locale)} {pb.id}** — {pb.title_for(locale)} ({_t('first_steps', locale)})"
     out = [head, ""]
     for k, step in enumerate(list(steps)[:3], 1):
@@ -107,8 +108,10 @@ def explain_rule(
     guides: Iterable[Any] = (),
     note: str | None = None,
     max_chars: int = MAX_CHARS,
+    docs_url: str | None = None,
 ) -> str | None:
-    """The rule card: title, message, why, guide entries (+ the team's), fix, playbook, OWASP."""
+    """The rule card: title, message, why, guide entries (+ the team's), fix, playbook, OWASP.
+    Its links point under `docs_url` (the docs-url setting) when given, else at the shipped docs."""
     rule = _get_rule(code)
     if rule is None:
         return None
@@ -159,7 +162,7 @@ def explain_rule(
 
     pb = playbook_for(rule)
     if pb is not None:
-        parts.append(_playbook_block(pb, loc))
+        parts.append(_playbook_block(pb, loc, docs_url))
 
     owasp = []
     for ref in rule.owasp:
@@ -171,5 +174,5 @@ def explain_rule(
     if owasp:
         parts.append(f"**{_t('owasp', loc)}**\n\n" + "\n\n".join(owasp))
 
-    parts.append(_t("more", loc, code=rule.code, url=rule.url()))
+    parts.append(_t("more", loc, code=rule.code, url=rule.url(docs_url)))
     return _assemble(parts, loc, max_chars)

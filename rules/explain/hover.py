@@ -36,6 +36,7 @@ def hover_at(
     """Hover Markdown for (0-based ``line``, 0-based character ``col``) of ``text``, or None."""
     loc = normalize_locale(locale)
     fc = _file_cache(text, path)
+    docs_url = settings.options.docs_url if settings is not None else None
 
     # (b) a rule code inside a suppression comment
     hit = _directive_code_at(text, line, col, fc)
@@ -45,7 +46,7 @@ def hover_at(
         note = "*" + _t(key, loc, code=code) + "*"
         if settings is not None and not settings.is_enabled(code):
             note += "  \n*" + _t("disabled", loc, code=code) + "*"
-        md = explain_rule(code, loc, guides=guides, note=note)
+        md = explain_rule(code, loc, guides=guides, note=note, docs_url=docs_url)
         if md is not None:
             return md
 
@@ -56,7 +57,7 @@ def hover_at(
         first = here[0]
         others = sorted({f.code for f in here[1:] if f.code != first.code})
         note = "*" + _t("findings_more", loc, codes=", ".join(f"`{c}`" for c in others)) + "*" if others else None
-        md = explain_rule(first.code, loc, finding=first, guides=guides, note=note)
+        md = explain_rule(first.code, loc, finding=first, guides=guides, note=note, docs_url=docs_url)
         if md is not None:
             return md
 

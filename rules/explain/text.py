@@ -15,12 +15,10 @@ from ..knowledge import (
     load_guide,
 )
 from ..knowledge.render import location_link
-from ..model import DOCS_URL
 
 
 
 MAX_CHARS = 6000
-GUIDE_DOCS_URL = DOCS_URL.split("/docs/rules/", 1)[0] + "/docs/guide/{page}"
 
 _LABELS: dict[str, dict[str, str]] = {
     "why": {"en": "Why it matters", "pt-BR": "Por que importa"},

@@ -83,7 +83,7 @@ def test_extension_settings_are_known_to_the_server() -> None:
     values = {"logLevel": "info", "locale": "en", "configurationPreference": "filesystemFirst",
               "select": ["RES001"], "extendSelect": ["RES033"], "ignore": ["RES022"],
               "severity": {"RES022": "hint"}, "timeouts": {"default": 5}, "guides": [],
-              "configuration": None}
+              "configuration": None, "docsUrl": "https://docs.internal.test/resilint/docs"}
     settings = {}
     for key, schema in manifest["contributes"]["configuration"]["properties"].items():
         name = key.removeprefix("resilint.")
