@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from real_corpus import DEFAULT_CACHE, kind  # noqa: E402
 
-from resilint.rules.registry import default_codes  # noqa: E402
+from resilint.rules.registry import all_rules, default_codes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 REVIEW = ROOT / "docs" / "precision" / "review.json"
@@ -153,6 +153,9 @@ def cmd_draw(args: argparse.Namespace) -> int:
         "packages": [{k: p[k] for k in ("name", "version", "kind", "files", "lines", "total")}
                      for p in report["packages"]],
         "counts": counts(entries),
+        # Each rule's own statement of its review-tier conditions (Rule.review_tier), for the report.
+        "review_tier": {code: " ".join(str(getattr(rule, "review_tier", "") or "").split())
+                        for code, rule in all_rules().items() if getattr(rule, "review_tier", "")},
         "entries": sample,
     }, args.review)
     todo = sum(e["verdict"] is None for e in sample)
