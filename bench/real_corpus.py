@@ -1,19 +1,24 @@
 """Real third-party code as a precision corpus: download pinned PyPI releases, run every rule, count.
 
 Usage:
-    python bench/real_corpus.py [--cache /tmp/resilint-corpus] [--out DIR] [--only NAME ...]
+    python bench/real_corpus.py [--cache ~/.cache/resilint-corpus] [--out DIR] [--only NAME ...]
                                 [--sample 10 --seed 4] [--jobs N]
 
 For each pinned release below it
   1. `pip download --no-deps --no-binary :none:` into CACHE/dist (whatever pip gets: a wheel
      is fine, it carries the .py sources), skipped when the file is already there;
-  2. unpacks only the .py files (of the listed sub-folders, for the big ones) into CACHE/src/NAME;
+  2. unpacks only the .py files (of the listed sub-folders, for the big ones; no `tests/` folder)
+     into CACHE/src/NAME;
   3. runs `resilint check --select ALL --output-format json --exit-zero` on that folder, timing it,
      and keeps the raw findings in CACHE/findings/NAME.json.
 It writes OUT/real_corpus.json (per-package and per-rule counts, files, lines, seconds) and
 OUT/real_corpus.md (the same as markdown tables); OUT defaults to CACHE.
 With --sample N it also writes OUT/sample.json: up to N findings per rule, drawn with
 random.Random(seed) from all packages, the input for the hand review in docs/precision.md.
+
+Each release is marked library or application (APPLICATIONS below): the precision targets of
+docs/precision.md hold on the application packages on their own. The downloaded code is only
+unpacked and read by resilint, never imported or run.
 
 Nothing here is used by the test suite; it needs network access to PyPI for the first run only.
 """
@@ -33,7 +38,7 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-DEFAULT_CACHE = Path(os.environ.get("RESILINT_CORPUS", "/tmp/resilint-corpus"))
+DEFAULT_CACHE = Path(os.environ.get("RESILINT_CORPUS", Path.home() / ".cache" / "resilint-corpus"))
 
 # (distribution, pinned version, what it exercises, sub-folders to keep: None = the whole release)
 PACKAGES: list[tuple[str, str, str, list[str] | None]] = [
@@ -58,11 +63,33 @@ PACKAGES: list[tuple[str, str, str, list[str] | None]] = [
     ("litellm", "1.110.2", "LLM gateway + FastAPI proxy (sampled)",
      ["litellm/caching", "litellm/integrations", "litellm/router_utils",
       "litellm/proxy/management_endpoints", "litellm/proxy/auth"]),
+    # Application code (issue 14): services, workers, bots, CLIs and agent apps, not libraries.
+    ("sqlite-utils", "4.2.1", "CLI over sqlite3: SQL built from table and column names", None),
+    ("datasette", "0.65.5", "ASGI web app publishing SQLite databases", None),
+    ("flower", "2.2.0", "Tornado web app monitoring Celery workers", None),
+    ("changedetection.io", "0.60.10", "Flask service with fetch workers and notifications", None),
+    ("aider-chat", "0.86.2", "LLM coding agent CLI (litellm, git, subprocess)", None),
+    ("gpt-engineer", "0.3.1", "LLM code-generation agent CLI", None),
+    ("open-interpreter", "0.4.3", "LLM agent app that runs code locally", None),
+    ("shell-gpt", "1.5.1", "LLM CLI (openai), shell execution", None),
+    ("llm", "0.36", "LLM CLI with SQLite logging and plugins", None),
+    ("errbot", "6.2.1", "chatbot daemon with plugins and backends", None),
 ]
+
+# Releases that are application code (the rest are libraries and frameworks). httpie and pip-audit
+# were already in the corpus: both are end-user CLIs.
+APPLICATIONS: frozenset[str] = frozenset({
+    "httpie", "pip-audit", "sqlite-utils", "datasette", "flower", "changedetection.io", "aider-chat",
+    "gpt-engineer", "open-interpreter", "shell-gpt", "llm", "errbot",
+})
+
+
+def kind(name: str) -> str:
+    return "application" if name in APPLICATIONS else "library"
 
 
 def _norm(name: str) -> str:
-    return name.replace("-", "_").lower()
+    return name.replace("-", "_").replace(".", "_").lower()
 
 
 def download(name: str, version: str, dist: Path) -> Path:
@@ -83,7 +110,9 @@ def download(name: str, version: str, dist: Path) -> Path:
 
 
 def _keep(member: str, subdirs: list[str] | None) -> bool:
-    if not member.endswith(".py"):
+    # A test suite shipped inside a release (changedetection.io's) is left out: teams lint tests
+    # under other settings, and the review is about the code that runs in production.
+    if not member.endswith(".py") or {"tests", "test"} & set(Path(member).parts[:-1]):
         return False
     return subdirs is None or any(member == d or member.startswith(d.rstrip("/") + "/") for d in subdirs)
 
@@ -143,16 +172,16 @@ def check(src: Path | list[Path], jobs: int | None) -> tuple[list[dict], float, 
 def markdown(report: dict) -> str:
     codes = sorted(report["rules"])
     lines = ["## Per package", "",
-             "| package | version | files | lines | seconds | CPU seconds | findings |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+             "| package | version | kind | files | lines | seconds | CPU seconds | findings |",
+             "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     for p in report["packages"]:
-        lines.append(f"| {p['name']} | {p['version']} | {p['files']} | {p['lines']} | {p['seconds']:.2f} | "
+        lines.append(f"| {p['name']} | {p['version']} | {p.get('kind', kind(p['name']))} | {p['files']} | {p['lines']} | {p['seconds']:.2f} | "
                      f"{p['cpu_seconds']:.2f} | {p['total']} |")
     t = report["totals"]
-    lines.append(f"| **total** (sum of runs) | | {t['files']} | {t['lines']} | {t['seconds']:.2f} | {t['cpu_seconds']:.2f} | "
+    lines.append(f"| **total** (sum of runs) | | | {t['files']} | {t['lines']} | {t['seconds']:.2f} | {t['cpu_seconds']:.2f} | "
                  f"{t['findings']} |")
     if "one_run_seconds" in t:
-        lines.append(f"| **all packages, one run** | | {t['files']} | {t['lines']} | {t['one_run_seconds']:.2f} | "
+        lines.append(f"| **all packages, one run** | | | {t['files']} | {t['lines']} | {t['one_run_seconds']:.2f} | "
                      f"{t['one_run_cpu_seconds']:.2f} | {t['one_run_findings']} |")
     lines += ["", "## Per rule", "", "| rule | findings | packages with findings | per 10k lines |",
               "| --- | ---: | ---: | ---: |"]
@@ -226,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         counts = Counter(f["code"] for f in findings)
         rules.update(counts)
         report["packages"].append({
-            "name": name, "version": version, "what": what, "archive": archive.name,
+            "name": name, "version": version, "kind": kind(name), "what": what, "archive": archive.name,
             "subdirs": subdirs, "files": n_files, "lines": n_lines, "seconds": round(seconds, 3),
             "cpu_seconds": round(cpu, 3),
             "total": len(findings), "counts": dict(sorted(counts.items())),
