@@ -423,6 +423,7 @@ def test_libcst_stays_off_the_diagnostics_path() -> None:
         ("RES002", "import requests\nrequests.get('u', timeout=None)\n", "import requests\nrequests.get('u', timeout=10)\n"),
         ("RES002", "import urllib.request\nurllib.request.urlopen('u', None, None)\n",
          "import urllib.request\nurllib.request.urlopen('u', None, 10)\n"),
+        ("RES002", "import requests\nrequests.get('u', timeout=(3, None))\n", "import requests\nrequests.get('u', timeout=(3, 10))\n"),
         ("RES004", "import subprocess\nsubprocess.run(['ls'])\n", "import subprocess\nsubprocess.run(['ls'], timeout=10)\n"),
         ("RES010", "from tenacity import retry\n\n\n@retry\ndef f():\n    pass\n",
          "from tenacity import retry, stop_after_attempt\n\n\n@retry(stop=stop_after_attempt(3))\ndef f():\n    pass\n"),

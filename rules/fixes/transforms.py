@@ -248,14 +248,15 @@ def value_fix(
     imports: Sequence[tuple[str, str | None]] = (),
 ) -> Fix | None:
     """Replace the argument value the finding covers: a keyword (`timeout=None` → `timeout=10`)
-    or a positional value (the `None` of `urlopen(url, None, None)`)."""
+    or a positional value (the `None` of `urlopen(url, None, None)`), or one element of a tuple
+    value (the `None` of `timeout=(3, None)`)."""
     arg = doc.node_at(finding.span, cst.Arg)
     if arg is not None and arg.keyword is not None:
         node: cst.BaseExpression = arg.value
         shown = f"{arg.keyword.value}={_imports_shown(value, imports)}"
     else:
         found = doc.node_at(finding.span, cst.BaseExpression)
-        if found is None or not isinstance(doc.parent(found), cst.Arg):
+        if found is None or not isinstance(doc.parent(found), (cst.Arg, cst.Element)):
             return None
         node = found
         shown = _imports_shown(value, imports)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ..context import is_none
 from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
+from ..apis.http import REQUESTS_FUNCTIONS, REQUESTS_SESSION_METHODS
 from ..apis.timeouts import (
     AIOHTTP_CLIENT_TIMEOUTS,
     CLIENTS,
@@ -36,6 +37,9 @@ _CONSEQUENCES: dict[str, str] = {
     **{name: "a blocked or stalled broker can hang publishers forever"
        for name, spec in CLIENTS.items() if name.startswith("pika.")},
 }
+#: `requests` calls, whose `timeout=` may be a `(connect, read)` tuple.
+_REQUESTS = frozenset({*REQUESTS_FUNCTIONS, *REQUESTS_SESSION_METHODS})
+
 # aiohttp.ClientTimeout(total, connect, sock_read, sock_connect, ceil_threshold)
 _CLIENT_TIMEOUT_TOTAL, _CLIENT_TIMEOUT_SOCK_READ = 0, 2
 
@@ -62,7 +66,9 @@ on every call resilint checks for missing timeouts: `requests`, `urllib`, `http.
 `subprocess`, the database/cache/broker/mail clients of RES003 (`socket_timeout=None`,
 `connect_timeout=None`, …) and the LLM clients of LLM001 (`timeout=None`,
 `request_timeout=None`). Also `httpx.Timeout(None)` without a `read` timeout, and
-`aiohttp.ClientTimeout()` that bounds neither `total` nor `sock_read`.
+`aiohttp.ClientTimeout()` that bounds neither `total` nor `sock_read`, and a `requests`
+`(connect, read)` timeout tuple with a `None` part: `timeout=(3, None)` bounds connecting
+only, and every read may then wait forever.
 
 ## Why is this bad?
 `None` means "wait forever" for almost all of these APIs. It usually sneaks in to silence a
@@ -119,6 +125,8 @@ long-running child process) now fails with a timeout error.
         "class C:\n    def get(self, url, timeout): ...\nC().get('https://x', timeout=None)\n",
         "import socket\nsocket.create_connection(('h', 80), 5)\n",
         "import requests\nrequests.get('https://x', **{'timeout': None})\n",
+        "import requests\nrequests.get('https://x', timeout=(3, 30))\n",
+        "import requests\nrequests.get('https://x', timeout=(3.05, 27))\n",
     )
     invalid = (
         "import requests\nrequests.get('https://x', timeout=None)\n",
@@ -131,6 +139,8 @@ long-running child process) now fails with a timeout error.
         "import subprocess\np = subprocess.Popen(['tool'])\np.wait(timeout=None)\n",
         "from openai import OpenAI\nclass Bot:\n    def __init__(self):\n        self.client = OpenAI(timeout=None)\n",
         "import psycopg2\npsycopg2.connect(host='db', connect_timeout=None)\n",
+        "import requests\nrequests.get('https://x', timeout=(3, None))\n",
+        "import requests\nwith requests.Session() as s:\n    s.get('https://x', timeout=(None, 30))\n",
     )
 
     def check_call(self, call: ast.Call, callee: Binding) -> None:
@@ -151,12 +161,23 @@ long-running child process) now fails with a timeout error.
         for kw in call.keywords:
             if kw.arg in names and is_none(kw.value):
                 self._report(kw, name, f"`{kw.arg}=None`", f"{kw.arg}={self._seconds(name)}")
+            elif kw.arg == "timeout" and name in _REQUESTS:
+                self._requests_tuple(kw.value, name)
         if position is not None and len(call.args) > position:
             if any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
                 return
             arg = call.args[position]
             if is_none(arg):
                 self._report(arg, name, "`None` as its timeout", str(self._seconds(name)))
+
+    def _requests_tuple(self, value: ast.expr, name: str) -> None:
+        """`requests`' `(connect, read)` timeout with a `None` part: that phase waits forever
+        (`(3, None)` bounds connecting only; every read may then hang)."""
+        if not isinstance(value, ast.Tuple) or len(value.elts) != 2:
+            return
+        for part, phase in zip(value.elts, ("connect", "read")):
+            if is_none(part):
+                self._report(part, name, f"`None` as its {phase} timeout", str(self._seconds(name)))
 
     def _httpx_timeout(self, call: ast.Call, name: str) -> None:
         """`httpx.Timeout(None)` / `Timeout(timeout=None)` with no finite `read`."""

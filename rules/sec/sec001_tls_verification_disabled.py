@@ -19,6 +19,8 @@ _VERIFY_CALLS = frozenset({
 })
 _SSL_CALLS = frozenset({*AIOHTTP_METHODS, *AIOHTTP_FUNCTIONS})
 _UNVERIFIED = frozenset({"ssl._create_unverified_context"})
+#: Assigning an unverified factory here switches verification off for the whole process.
+_DEFAULT_CONTEXT = "ssl._create_default_https_context"
 _CERT_NONE = frozenset({"ssl.CERT_NONE", "ssl.VerifyMode.CERT_NONE"})
 _CERT_REQS_CALLS = frozenset({
     "urllib3.PoolManager", "urllib3.HTTPSConnectionPool", "urllib3.connectionpool.HTTPSConnectionPool",
@@ -47,8 +49,10 @@ class TlsVerificationDisabled(Rule):
 Checks for code that turns TLS certificate verification off: `verify=False` on `requests`
 and `httpx` calls, sessions and clients (also `session.verify = False`), `ssl=False` /
 `verify_ssl=False` on `aiohttp`, `ssl._create_unverified_context()`, `ssl.CERT_NONE`
-(`cert_reqs=ssl.CERT_NONE`, `ctx.verify_mode = ssl.CERT_NONE`) and
-`ctx.check_hostname = False`.
+(`cert_reqs=ssl.CERT_NONE`, `ctx.verify_mode = ssl.CERT_NONE`), `ctx.check_hostname = False`,
+and the process-wide `ssl._create_default_https_context = ssl._create_unverified_context`
+(at module or function level), which turns verification off for every later `urllib` and
+`http.client` HTTPS request of the process.
 
 ## Why is this bad?
 Without certificate and host-name checks, TLS still encrypts, but to whoever answers: a
@@ -104,6 +108,8 @@ internal certificates start failing until the right CA bundle is configured
         "def get(url, verify): ...\nget('https://x', verify=False)\n",
         "import aiohttp\nasync def f():\n    async with aiohttp.ClientSession() as s:\n"
         "        await s.get('https://x', ssl=ssl_context)\n",
+        "import ssl\nssl._create_default_https_context = ssl.create_default_context\n",
+        "import ssl\nclass Cfg:\n    pass\nCfg._create_default_https_context = ssl._create_unverified_context\n",
     )
     invalid = (
         "import requests\nrequests.get('https://x', verify=False, timeout=5)\n",
@@ -117,6 +123,8 @@ internal certificates start failing until the right CA bundle is configured
         "import ssl\nctx = ssl._create_unverified_context()\n",
         "import ssl\nctx = ssl.create_default_context()\nctx.check_hostname = False\nctx.verify_mode = ssl.CERT_NONE\n",
         "from ssl import CERT_NONE\nimport urllib3\nurllib3.PoolManager(cert_reqs=CERT_NONE)\n",
+        "import ssl\nssl._create_default_https_context = ssl._create_unverified_context\n",
+        "import ssl as s\ndef insecure():\n    s._create_default_https_context = s._create_unverified_context\n",
     )
 
     @classmethod
@@ -188,6 +196,7 @@ internal certificates start failing until the right CA bundle is configured
 
     # ----- ctx.check_hostname = False / session.verify = False ------------------------
     def visit_Assign(self, node: ast.Assign) -> None:
+        self._process_wide_context(node)
         if not _is_false(node.value):
             return
         for target in node.targets:
@@ -199,6 +208,16 @@ internal certificates start failing until the right CA bundle is configured
                 owner = self.ctx.qualname(target.value)
                 if owner in _SESSION_OBJECTS:
                     self.report(node, what=f"{ast.unparse(target)} = False")
+
+
+    def _process_wide_context(self, node: ast.Assign) -> None:
+        """`ssl._create_default_https_context = ssl._create_unverified_context`: every later
+        `urllib`/`http.client` HTTPS connection of the process skips verification."""
+        if self.ctx.qualname(node.value) not in _UNVERIFIED:
+            return
+        for target in node.targets:
+            if isinstance(target, ast.Attribute) and self.ctx.qualname(target) == _DEFAULT_CONTEXT:
+                self.report(node, what=f"{ast.unparse(target)} = {ast.unparse(node.value)} (for the whole process)")
 
 
 def _is_false(expr: ast.AST) -> bool:

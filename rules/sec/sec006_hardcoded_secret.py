@@ -69,6 +69,8 @@ def looks_like_secret_value(value: str) -> bool:
         return False
     if v.startswith("django-insecure-"):
         return True
+    if _escaped_binary(v):
+        return True
     if "://" in v or v.startswith(("/", "./", "../", "~/")) or re.match(r"^[A-Za-z]:\\", v):
         return False
     if any(c.isspace() for c in v):
@@ -89,6 +91,12 @@ def looks_like_secret_value(value: str) -> bool:
     if known_format(v):
         return True
     return _credential_like(v)
+
+
+def _escaped_binary(v: str) -> bool:
+    """Random bytes written with escapes, judged after escape processing: control or non-ASCII
+    characters, no space, many distinct characters (Flask's `secret_key = b'_5#y2L"F4Q8z\\n\\xec]/'`)."""
+    return " " not in v and any(ord(c) < 32 or ord(c) > 126 for c in v) and len(set(v)) >= 8
 
 
 def _credential_like(v: str) -> bool:
@@ -145,6 +153,8 @@ values with no digit that are not random-looking (Shannon entropy below 3 bits p
 placeholders (`changeme`, `xxx…`, `your-…`, `<…>`, `${…}`, `{{…}}`, `***`, anything containing
 example/dummy/placeholder) are ignored, and so are docstrings; Django's `django-insecure-…` keys are not.
 Test files are excluded by the default configuration (`per-file-ignores`).
+Bytes literals count too, and every value is judged after escape processing: Flask's
+documented `app.secret_key = b'_5#y2L"F4Q8z\\n\\xec]/'` and `app.config["SECRET_KEY"] = ...` fire.
 
 ## Why is this bad?
 Code is copied, forked, logged, shipped in images and kept in git history forever: a secret in
@@ -199,9 +209,13 @@ default arguments), and the leaked value must still be rotated. A key embedded i
         "def f():\n    \"\"\"Loads a key: -----BEGIN RSA PRIVATE KEY-----\"\"\"\n",
         "def f(upgrade_token='upgrades'):\n    ...\n",
         "LIMITS = {'change_password': '5/m/user'}\n",
+        "app.secret_key = b'\\n'\n",
+        "SEPARATOR_KEY = '\\n\\t'\n",
     )
     invalid = (
         "DATABASE_PASSWORD = 's3cr3t-Pr0d-2024'\n",
+        "from flask import Flask\napp = Flask(__name__)\napp.secret_key = b'_5#y2L\"F4Q8z\\n\\xec]/'\n",
+        "app.config['SECRET_KEY'] = 's3cr3t-Value-9f8a7b6c'\n",
         "import openai\nclient = openai.OpenAI(api_key='sk-proj-4f9Qw2LmZx8Tr1Vb7Nc3Kd5Hj6Gf0Ps')\n",
         "config = {'client_secret': 'a8f5f167f44f4964e6c998dee827110c'}\n",
         "class Settings:\n    def __init__(self):\n        self.authToken = 'Zm9vYmFyYmF6cXV4MTIz'\n",
@@ -236,11 +250,13 @@ default arguments), and the leaked value must still be rotated. A key embedded i
     def _check(self, name: str | None, value: ast.AST | None) -> None:
         if name is None or value is None:
             return
-        if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+        if not (isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes))):
             return
         if id(value) in self.ctx.memo("SEC006_done", set) or not secret_name(name):
             return
-        if not looks_like_secret_value(value.value):
+        # bytes are judged like text, byte for byte (latin-1 keeps every byte as one character)
+        text = value.value.decode("latin-1") if isinstance(value.value, bytes) else value.value
+        if not looks_like_secret_value(text):
             return
         self.ctx.memo("SEC006_done", set).add(id(value))
         self.report(value, what=f"The value of `{name}`")

@@ -54,7 +54,8 @@ class WeakCrypto(Rule):
     docs = """
 ## What it does
 Checks for broken hashes and predictable randomness used where security depends on them:
-`hashlib.md5`/`hashlib.sha1` (and `hashlib.new("md5")`) without `usedforsecurity=False`,
+`hashlib.md5`/`hashlib.sha1` (and `hashlib.new("md5")`) without `usedforsecurity=False` (and
+always when the call says `usedforsecurity=True`: it declares a security use, and it gets no fix),
 and `random.*` output that becomes a token, password, secret, nonce, key, salt, OTP, session
 or CSRF value (assigned to, returned from, or passed as a keyword/dict key whose name has one
 of those words).
@@ -126,6 +127,8 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
     )
     invalid = (
         "import hashlib\nhashlib.md5(data)\n",
+        "import hashlib\nhashlib.md5(data, usedforsecurity=True).hexdigest()[:8]\n",
+        "import hashlib\nhashlib.new('sha1', data, usedforsecurity=True)\n",
         "from hashlib import sha1 as digest\ndigest(b'x').hexdigest()\n",
         "import hashlib\nhashlib.new('MD5', data)\n",
         "import random\ntoken = random.getrandbits(128)\n",
@@ -140,6 +143,8 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
         from ..fixes.transforms import call_fix, keyword_fix, replace_code
 
         callee = finding.data.get("callee", "")
+        if finding.data.get("declared"):
+            return None  # declared for security: switching it to False would hide the problem
         if not callee.startswith("random."):
             return keyword_fix(finding, doc, "usedforsecurity", "False", "unsafe", "Add `usedforsecurity=False`")
         call = doc.call_at(finding.span)
@@ -167,10 +172,17 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
                 self.report(call, callee=shown, problem=f"makes `{target}` from a predictable generator",
                             consequence="an attacker who sees a few outputs can predict the next values; use `secrets`")
             return
-        if keyword(call, "usedforsecurity") is not None or any(k.arg is None for k in call.keywords):
+        declared = keyword(call, "usedforsecurity")
+        if declared is not None and _is_true(declared.value):
+            self._report_hash(call, name, declared)  # the code says it protects something
+            return
+        if declared is not None or any(k.arg is None for k in call.keywords):
             return
         if self._truncated_hexdigest(call) or self._protocol_digest():
             return
+        self._report_hash(call, name)
+
+    def _report_hash(self, call: ast.Call, name: str, declared: ast.keyword | None = None) -> None:
         if name in _HASH_NEW:
             algo = call.args[0] if call.args else (keyword(call, "name").value if keyword(call, "name") else None)
             value = constant_string(self.ctx, algo) if algo is not None else None
@@ -179,6 +191,11 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
             shown = f'hashlib.new("{value}")'
         else:
             shown = "hashlib." + name.rsplit("_", 1)[-1] if name.startswith("_") else name
+        if declared is not None:
+            self.report(call.func, callee=shown, problem="is declared `usedforsecurity=True` but is a broken hash",
+                        consequence="collisions can be forged; use SHA-256 or stronger (or `hmac` with it)",
+                        declared=True)
+            return
         self.report(call.func, callee=shown, problem="is a broken hash for security use",
                     consequence="collisions can be forged; pass `usedforsecurity=False` when it protects nothing")
 
@@ -257,6 +274,10 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
                     and node.args[1].id == name and self.ctx.qualname(node.func) in _ATTR_NAME_FUNCS):
                 return True
         return False
+
+
+def _is_true(expr: ast.AST) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is True
 
 
 def _target_name(target: ast.AST) -> str | None:
