@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, field_validator
 
 from .model import Rule, Severity
+from .source_files import DEFAULT_MAX_FILE_SIZE
 
 if TYPE_CHECKING:
     from .index import IndexView
@@ -57,6 +58,10 @@ class Options(_Model):
     unsafe_fixes: bool = Field(False, alias="unsafe-fixes")
     test_files_secrets: bool = Field(False, alias="check-secrets-in-tests")
     redis_version: str | None = Field(None, alias="redis-version")
+    #: Files on disk larger than this (bytes) are skipped and named, not analysed.
+    max_file_size: PositiveInt = Field(DEFAULT_MAX_FILE_SIZE, alias="max-file-size")
+    #: The results cache's folder (relative to the project root); default `.resilint_cache`.
+    cache_dir: str | None = Field(None, alias="cache-dir")
 
     @field_validator("select", "ignore", "extend_select")
     @classmethod

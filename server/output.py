@@ -12,12 +12,16 @@ from resilint.rules.registry import all_rules, get_rule
 from resilint.rules.runner import FileResult
 from resilint.rules.source import split_lines
 
+from . import skipped
+
 
 
 
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except RuntimeError:  # a symlink loop
+        return str(Path(_display(path.parent)) / path.name) if path.parent != path else str(path)
     except ValueError:
         return str(path)
 
@@ -46,9 +50,6 @@ def text_report(results: list[FileResult], *, show_source: bool = True, color: b
         out.append(f"{_display(result.path)}:{s.line + 1}:{s.col + 1}: {f.code}{mark} {f.message}")
         if show_source and result.text is not None:
             out.extend(_excerpt(result.text, f))
-    for result in results:
-        if result.note:
-            out.append(f"{_display(result.path)}: {result.note}")
     if total:
         out.append(f"Found {total} finding{'s' if total != 1 else ''}.")
         if fixable:
@@ -154,6 +155,7 @@ def json_items(results: list[FileResult], resolver=None) -> list[dict]:
             "severity": f.severity.value,
             "url": _url(f.code),
         })
+    items.extend(skipped.json_items(results))
     return items
 
 
@@ -220,6 +222,7 @@ def sarif_report(results: list[FileResult], version: str) -> str:
                 "rules": driver_rules,
             }},
             "results": sarif_results,
+            "invocations": [skipped.sarif_invocation(results, _display)],
         }],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
