@@ -15,7 +15,7 @@ from typing import Any
 
 from .index import WorkspaceIndex
 from .index.fingerprints import dependency_keys
-from .results_cache import ResultsCache, cache_dir_for, entry_key, settings_key
+from .results_cache import ResultsCache, SettingsKeys, cache_dir_for, entry_key
 from .runner import FileResult, build_indexes, run_indexed
 from .source_files import SkippedFile, check_regular, display_text, read_source_file
 
@@ -48,7 +48,7 @@ def check_cached(files: list[Path], resolver: Any, jobs: int | None = None, keep
     indexes: dict[str, WorkspaceIndex] = build_indexes(files, resolver, jobs) if use_index else {}
     deps = {root: dependency_keys(index.entries, index.aliases) for root, index in indexes.items()} if use_cache else {}
     caches: dict[str, ResultsCache] = {}
-    keys = _SettingsKeys()
+    keys = SettingsKeys()
     results: list[FileResult | None] = [None] * len(files)
     pending: dict[int, _Pending] = {}
     work: list[tuple[Path, Any, bool, str | None]] = []
@@ -80,7 +80,7 @@ def check_cached(files: list[Path], resolver: Any, jobs: int | None = None, keep
 
 
 def _lookup(path: Path, settings: Any, root: str, index_root: str | None, deps: dict[str, dict[str, str]],
-            caches: dict[str, ResultsCache], keys: _SettingsKeys, keep_text: bool) -> FileResult | _Pending | None:
+            caches: dict[str, ResultsCache], keys: SettingsKeys, keep_text: bool) -> FileResult | _Pending | None:
     """The cached result, or what storing a new one needs, or None (not cacheable: skipped)."""
     cache = caches.get(root)
     if cache is None:
@@ -104,21 +104,6 @@ def _lookup(path: Path, settings: Any, root: str, index_root: str | None, deps: 
         data = _read(path, limit)
         text = None if data is None else display_text(data)
     return FileResult(path, findings, text)
-
-
-class _SettingsKeys:
-    """`settings_key` once per distinct settings: files of a project share their options object
-    (the resolver keeps it), and the key reads the project's pins (redis version)."""
-
-    def __init__(self) -> None:
-        self._keys: dict[tuple, tuple[Any, str]] = {}
-
-    def of(self, settings: Any) -> str:
-        ident = (id(settings.options), settings.enabled, str(settings.project_root), settings.path_is_test)
-        hit = self._keys.get(ident)
-        if hit is None:  # the options object is kept with its key, so its id cannot be reused
-            hit = self._keys[ident] = (settings.options, settings_key(settings))
-        return hit[1]
 
 
 def _read(path: Path, limit: int) -> bytes | None:

@@ -51,18 +51,14 @@ class ProjectConfig:
 
     def is_excluded(self, path: Path) -> bool:
         try:
-            real = path.resolve()
-        except (OSError, RuntimeError):  # a symlink loop: match where the link is
-            real = path.parent.resolve() / path.name
-        try:
-            rel = PurePosixPath(real.relative_to(self.root.resolve()).as_posix())
+            rel = PurePosixPath(_real(path).relative_to(self.root.resolve()).as_posix())
         except ValueError:
             rel = PurePosixPath(path.as_posix())
         return path_matches(rel, self.excludes())
 
     def settings_for(self, path: Path) -> FileSettings:
         try:
-            rel = path.resolve().relative_to(self.root.resolve()).as_posix()
+            rel = _real(path).relative_to(self.root.resolve()).as_posix()
         except ValueError:
             rel = path.as_posix()
         ignores: list[str] = []
@@ -74,6 +70,13 @@ class ProjectConfig:
             ignores.append("SEC006")
         enabled = selected_codes(self.options, ignores) if ignores else None
         return FileSettings(self.options, enabled, self.root, is_test)
+
+
+def _real(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: where the link is
+        return path.parent.resolve() / path.name
 
 
 def path_matches(rel: PurePosixPath, patterns: list[str]) -> bool:

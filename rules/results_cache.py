@@ -90,6 +90,21 @@ def settings_key(settings: FileSettings) -> str:
     return digest("\0".join(parts))
 
 
+class SettingsKeys:
+    """`settings_key` once per distinct settings: files of a project share their options object
+    (the resolver keeps it), and the key reads the project's pins (redis version)."""
+
+    def __init__(self) -> None:
+        self._keys: dict[tuple, tuple[Any, str]] = {}
+
+    def of(self, settings: Any) -> str:
+        ident = (id(settings.options), settings.enabled, str(settings.project_root), settings.path_is_test)
+        hit = self._keys.get(ident)
+        if hit is None:  # the options object is kept with its key, so its id cannot be reused
+            hit = self._keys[ident] = (settings.options, settings_key(settings))
+        return hit[1]
+
+
 def entry_key(content_hash: str, settings_key: str, dependency_key: str) -> str:
     return digest(f"{FORMAT}\0{code_version()}\0{content_hash}\0{settings_key}\0{dependency_key}")
 

@@ -344,7 +344,12 @@ class Diagnostics:
                 for name in sorted(filenames):
                     if not name.endswith(PYTHON_SUFFIXES):
                         continue
-                    path = (Path(dirpath) / name).resolve()
+                    try:
+                        path = (Path(dirpath) / name).resolve()
+                    except (OSError, RuntimeError):  # a symlink loop
+                        path = None
+                    if path is None or not path.is_file():  # named as skipped where the link is, never read
+                        path = Path(dirpath).resolve() / name
                     if path in seen or path in open_paths:
                         continue
                     seen.add(path)
@@ -355,14 +360,15 @@ class Diagnostics:
         return out
 
     def _disk_diagnostics(self, path: Path, settings: FileSettings, max_size: int) -> list[types.Diagnostic]:
-        try:
-            if path.stat().st_size > max_size:
-                log.info("skipping %s: larger than maxFileSize (%d bytes)", path, max_size)
-                return []
-            data = path.read_bytes()
-        except OSError as exc:
-            log.warning("cannot read %s: %s", path, exc)
-            return []
+        from resilint.rules.source_files import SkippedFile, read_source_file
+
+        from .workspace_disk import skipped_diagnostic
+
+        try:  # regular files only, read with a bound (a link to /dev/zero must not be read)
+            data = read_source_file(path, min(max_size, settings.options.max_file_size))
+        except SkippedFile as skip:
+            log.info("skipping %s: %s", path, skip.reason)
+            return [skipped_diagnostic(skip.reason)]
         if self.indexes is not None:
             settings = self.indexes.settings_for(None, data, str(path), settings)
         result = run_analysis(None, data, str(path), settings)

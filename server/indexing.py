@@ -340,14 +340,15 @@ class ServerIndexes:
 
     def _read_and_apply(self, work: list[tuple[str, bool]]) -> None:
         from resilint.rules.source import decode_source
+        from resilint.rules.source_files import SkippedFile, read_source_file
 
         changes: list[tuple[str, str | None]] = []
         for path, deleted in work:
             text = None
             if not deleted:
                 try:
-                    text = decode_source(Path(path).read_bytes())
-                except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
+                    text = decode_source(read_source_file(path))  # regular files only, bounded
+                except (SkippedFile, UnicodeDecodeError, SyntaxError, LookupError):
                     text = None
             changes.append((path, text))
         self._disk_changes(changes)

@@ -13,6 +13,7 @@ import os
 import resource
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -107,3 +108,19 @@ def run_bounded(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float =
     err.seek(0)
     return Run(proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
                usage.ru_maxrss / 1024, timed_out.is_set())
+
+
+def bounded_command(argv: list[str]) -> list[str]:
+    """`argv` run under `demote()`'s limits by an exec'ing wrapper (for launchers that take a
+    command, not a preexec_fn: pytest-lsp). The capabilities are dropped before the exec."""
+    code = (f"import os, sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import hostile_tree; "
+            f"hostile_tree.demote(); os.execv(sys.executable, {[argv[0], *argv[1:]]!r})")
+    return [sys.executable, "-c", code]
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM of a running process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
