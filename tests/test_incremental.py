@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from resilint.rules.engine import analyze
-from resilint.rules.incremental import IncrementalAnalyzer, split_keepends
+from resilint.rules.incremental import IncrementalAnalyzer
+from resilint.rules.incremental.chunks import split_keepends
 from resilint.rules.model import Rule, Severity, Span
 from resilint.rules.registry import all_rules
 from resilint.rules.settings import FileSettings, Options

@@ -506,18 +506,29 @@ class FixDocument:
         callable that receives the local expression text of each import (in order) and returns
         the new node, e.g. `lambda stop: add_keyword(call, "stop", f"{stop}(3)")`.
         """
+        names = self.import_spellings(imports)
+        new_node = build(*names) if callable(build) and not isinstance(build, cst.CSTNode) else build
+        new_module = self.with_imports(self.replace_node(node, new_node), imports, names)  # type: ignore[arg-type]
+        return None if new_module is None else self.fix(message, applicability, new_module)
+
+    def import_spellings(self, imports: Sequence[tuple[str, str | None]]) -> list[str]:
+        """How each `(module, name)` of `imports` will be spelled in this file once added."""
         names: list[str] = []
         probe = self.module
         for mod, name in imports:
             probe, spelled = self.ensure_import(probe, mod, name)
             names.append(spelled)
-        new_node = build(*names) if callable(build) and not isinstance(build, cst.CSTNode) else build
-        new_module = self.replace_node(node, new_node)  # type: ignore[arg-type]
-        for (mod, name), wanted in zip(imports, names):
-            new_module, spelled = self.ensure_import(new_module, mod, name)
-            if spelled != wanted:  # the replacement changed what the module binds: give up
+        return names
+
+    def with_imports(self, module: cst.Module, imports: Sequence[tuple[str, str | None]],
+                     spellings: Sequence[str]) -> cst.Module | None:
+        """`module` with `imports` added, or None when an edit changed how one is spelled
+        (the replacement rebound a name the fix relies on: give up rather than guess)."""
+        for (mod, name), wanted in zip(imports, spellings):
+            module, spelled = self.ensure_import(module, mod, name)
+            if spelled != wanted:
                 return None
-        return self.fix(message, applicability, new_module)
+        return module
 
 
 def _with_child(parent: cst.CSTNode, child: cst.CSTNode, new: cst.CSTNode) -> cst.CSTNode:
