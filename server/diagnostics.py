@@ -359,27 +359,6 @@ class Diagnostics:
                     out.append((path, resolved, session.settings_for_path(path)))
         return out
 
-    def _disk_diagnostics(self, path: Path, settings: FileSettings, max_size: int) -> list[types.Diagnostic]:
-        from resilint.rules.source_files import SkippedFile, read_source_file
-
-        from .workspace_disk import skipped_diagnostic
-
-        try:  # regular files only, read with a bound (a link to /dev/zero must not be read)
-            data = read_source_file(path, min(max_size, settings.options.max_file_size))
-        except SkippedFile as skip:
-            log.info("skipping %s: %s", path, skip.reason)
-            return [skipped_diagnostic(skip.reason)]
-        if self.indexes is not None:
-            settings = self.indexes.settings_for(None, data, str(path), settings)
-        result = run_analysis(None, data, str(path), settings)
-        from resilint.rules.source import decode_source, split_lines
-
-        try:
-            lines = split_lines(decode_source(data))
-        except (UnicodeDecodeError, SyntaxError, LookupError):
-            lines = []
-        return [to_diagnostic(f, lines, self.session.encoding, path.as_uri(), path) for f in result.findings]
-
 
 def register(server: LanguageServer, diagnostics: Diagnostics) -> None:
     @server.feature(

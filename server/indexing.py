@@ -110,6 +110,16 @@ class ServerIndexes:
         self._changes: list[tuple[int, WorkspaceIndex, frozenset[str] | None]] = []
         self._pins: dict[str, tuple[int, WorkspaceIndex, FileSettings, FileSettings]] = {}
         self._closed = False
+        #: Folders whose build is queued or running (event loop only).
+        self.pending: set[Path] = set()
+
+    async def built(self, timeout: float) -> None:
+        """Wait, at most `timeout` seconds, for the builds in progress: a workspace check's
+        findings, and so its results-cache keys, depend on the folder's index."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.pending and not self._closed and loop.time() < deadline:
+            await asyncio.sleep(0.05)
 
     # ---- building (event loop -> index thread -> event loop) ----
     def start(self) -> None:
@@ -119,6 +129,7 @@ class ServerIndexes:
             root = folder.path
             if root is None or root in self.indexes or not root.is_dir():
                 continue
+            self.pending.add(root)
             self.builder.submit(self._build, root)
 
     def _build(self, root: Path) -> None:
@@ -130,6 +141,8 @@ class ServerIndexes:
             index = WorkspaceIndex.build(root, jobs=1)
         except Exception:
             log.exception("indexing %s failed; cross-module findings are off for it", root)
+            if self.loop is not None:
+                self.loop.call_soon_threadsafe(self.pending.discard, root)
             return
         s = index.stats
         log.info("indexed %s in %.0f ms: %d files (%d parsed, %d prefiltered, %d from the cache)",
@@ -138,6 +151,7 @@ class ServerIndexes:
             self.loop.call_soon_threadsafe(self._ready, root, index)
 
     def _ready(self, root: Path, index: WorkspaceIndex) -> None:
+        self.pending.discard(root)
         if self._closed:
             return
         self.indexes[root] = index

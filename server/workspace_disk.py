@@ -39,6 +39,8 @@ log = logging.getLogger("resilint.server")
 
 #: Below this many files to analyse, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 48
+#: How long a check waits for the folder's index being built (its findings depend on it).
+INDEX_WAIT = 120.0
 
 
 def skipped_diagnostic(reason: str) -> types.Diagnostic:
@@ -90,6 +92,9 @@ class DiskChecker:
         """(file, diagnostics) for each of `files`, cache hits first, then as analysed."""
         loop = asyncio.get_running_loop()
         executor = self.host.executor
+        indexes = getattr(self.host, "indexes", None)
+        if files and indexes is not None:
+            await indexes.built(INDEX_WAIT)
         plans, views = await loop.run_in_executor(executor, self._plan_all, files)
         misses = [p for p in plans if p.diagnostics is None]
         self.cached += len(plans) - len(misses)
@@ -142,8 +147,8 @@ class DiskChecker:
         settings = f.resolved.settings
         plan = _Plan(f, settings, index_root)
         limit = settings.options.max_file_size
-        try:
-            plan.stat = check_regular(f.path, limit)
+        try:  # the editor's maxFileSize too, when it is lower (docs/cache.md)
+            plan.stat = check_regular(f.path, min(limit, f.editor.max_file_size))
         except SkippedFile as skip:
             plan.diagnostics = [skipped_diagnostic(skip.reason)]
             return plan
