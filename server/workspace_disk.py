@@ -98,6 +98,9 @@ class DiskChecker:
         plans, views = await loop.run_in_executor(executor, self._plan_all, files)
         misses = [p for p in plans if p.diagnostics is None]
         self.cached += len(plans) - len(misses)
+        pooled = self.jobs > 1 and len(misses) >= POOL_THRESHOLD
+        log.info("workspace check: %d files from the results cache, %d to analyse%s", len(plans) - len(misses),
+                 len(misses), f" on {self.jobs} worker processes" if pooled else "")
         for plan in plans:
             if plan.diagnostics is not None:
                 yield plan.file, plan.diagnostics
@@ -106,7 +109,7 @@ class DiskChecker:
         self.analysed += len(misses)
         pool = None
         try:
-            if self.jobs > 1 and len(misses) >= POOL_THRESHOLD:
+            if pooled:
                 pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
                                            initializer=_init_worker, initargs=(views,))
                 futures = [pool.submit(_indexed_job, (p.file.path, p.settings, False, p.index_root)) for p in misses]
