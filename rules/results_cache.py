@@ -196,7 +196,7 @@ class ResultsCache:
             self.stats.misses += 1
             return None
         try:
-            findings = [finding_from_json(raw) for raw in entry["findings"]]
+            findings = [raw if isinstance(raw, Finding) else finding_from_json(raw) for raw in entry["findings"]]
         except (KeyError, TypeError, ValueError):  # a corrupt entry: analyse again, rewrite it
             self.stats.misses += 1
             return None
@@ -204,13 +204,23 @@ class ResultsCache:
         return findings
 
     def store(self, real: str, st: os.stat_result, content_hash: str, key: str, findings: list[Finding]) -> None:
-        encoded = _json_safe(findings)
-        if encoded is None:
-            self.entries.pop(real, None)
-        else:
-            self.entries[real] = {"size": st.st_size, "mtime": st.st_mtime_ns, "hash": content_hash,
-                                  "key": key, "findings": encoded}
+        """Kept as objects until `save()`: what the output fills in meanwhile (a fix computed
+        for JSON, set on the finding) is stored with them."""
+        self.entries[real] = {"size": st.st_size, "mtime": st.st_mtime_ns, "hash": content_hash,
+                              "key": key, "findings": findings}
         self._dirty = True
+
+    def _encoded(self) -> dict[str, dict]:
+        out = {}
+        for real, entry in self.entries.items():
+            findings = entry.get("findings")
+            if isinstance(findings, list) and findings and isinstance(findings[0], Finding):
+                encoded = _json_safe(findings)
+                if encoded is None:
+                    continue  # data that JSON cannot hold: analysed again next time
+                entry = {**entry, "findings": encoded}
+            out[real] = entry
+        return out
 
     def forget_missing(self, keep: set[str]) -> None:
         """Drop entries of files under the root that are gone (a full run saw them all)."""
@@ -224,7 +234,7 @@ class ResultsCache:
             return
         try:
             self._prepare_folder()
-            payload = json.dumps({"format": FORMAT, "root": str(self.root), "files": self.entries},
+            payload = json.dumps({"format": FORMAT, "root": str(self.root), "files": self._encoded()},
                                  separators=(",", ":"), ensure_ascii=False)
             fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=self.path.parent)
             try:
