@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .index import WorkspaceIndex
+from .index.store import WorkspaceIndex
 from .index.fingerprints import dependency_keys
 from .results_cache import ResultsCache, SettingsKeys, cache_dir_for, entry_key
 from .runner import FileResult, build_indexes, run_indexed

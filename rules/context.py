@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from .model import Finding, Rule, Severity, Span
 from .names import UNKNOWN, Binding, Scope, dotted
-from .index import relative_target
+from .index.modules import relative_target
 from .source import LineIndex
 
 if TYPE_CHECKING:

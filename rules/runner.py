@@ -10,7 +10,8 @@ from typing import Any
 
 from .config import DEFAULT_EXCLUDES, ConfigResolver
 from .engine import analyze
-from .index import IndexView, WorkspaceIndex
+from .index.store import WorkspaceIndex
+from .index.view import IndexView
 from .model import Finding
 from .settings import FileSettings
 from .source_files import SkippedFile, check_regular, display_text, read_source_file

@@ -12,7 +12,7 @@ from .model import Rule, Severity
 from .source_files import DEFAULT_MAX_FILE_SIZE
 
 if TYPE_CHECKING:
-    from .index import IndexView
+    from .index.view import IndexView
 
 SeverityName = Literal["error", "warning", "info", "hint", "off"]
 

@@ -591,7 +591,7 @@ def test_cross_module_names_keep_analysis_incremental(tmp_path: Path) -> None:
     the module's body), so edits stay incremental and findings follow the other module."""
     import dataclasses
 
-    from resilint.rules.index import WorkspaceIndex
+    from resilint.rules.index.store import WorkspaceIndex
 
     pkg = tmp_path / "app"
     pkg.mkdir()

@@ -10,7 +10,10 @@ import pytest
 from resilint.rules.config import ConfigResolver
 from resilint.rules.engine import analyze
 from resilint.rules.settings import FileSettings
-from resilint.rules.index import IndexedCall, WorkspaceIndex, module_name, summarize
+from resilint.rules.index.modules import module_name
+from resilint.rules.index.store import WorkspaceIndex
+from resilint.rules.index.summary import summarize
+from resilint.rules.index.view import IndexedCall
 from resilint.rules.index.summary import INDEX_VERSION
 from resilint.rules.runner import check_paths_indexed
 

@@ -20,15 +20,7 @@ User code is never imported.
 
 Modules: `modules` (file → dotted module name), `summary` (one module's facts), `store`
 (`WorkspaceIndex`: the per-project cache of summaries), `view` (`IndexView`, the joined
-read-only view, and resolving through it). The CLI's indexed run is in `rules/runner.py`.
+read-only view, and resolving through it). The CLI's indexed run is in `rules/runner.py`. Import from the
+modules: this file imports nothing, so that `context` (which needs `modules.relative_target`) does
+not load the store and its cache machinery on the diagnostics path.
 """
-from .modules import module_name, source_roots
-from .store import IndexStats, WorkspaceIndex, default_cache_dir
-from .summary import KNOWN_CONSTRUCTORS, MAX_FILE_BYTES, summarize
-from .view import IndexedCall, IndexView, defined_here_uses, indexed_origin, relative_target
-
-__all__ = [
-    "WorkspaceIndex", "IndexStats", "IndexView", "IndexedCall", "indexed_origin", "summarize", "module_name",
-    "source_roots", "KNOWN_CONSTRUCTORS", "MAX_FILE_BYTES", "default_cache_dir", "defined_here_uses",
-    "relative_target",
-]

@@ -1,8 +1,14 @@
 """Module names of a project's files: source roots, dotted names, relative imports made absolute."""
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
+from typing import Any
+
+#: Bounds on the uses of a first-party name recorded per module (summary) and shown per name (view).
+MAX_USES_PER_NAME = 20
+MAX_USES_PER_MODULE = 400
 
 
 # ----- module names ------------------------------------------------------------------------------
@@ -47,3 +53,18 @@ def _absolute(module: str, is_package: bool, level: int, target: str | None) -> 
     if target:
         parts.extend(target.split("."))
     return ".".join(parts) if parts else None
+
+
+def relative_target(view: Any, path: str, node: ast.ImportFrom, local: str) -> str | None:
+    """The absolute qualname that `local`, bound by the relative import `node` in `path`, names
+    (`view`: an `IndexView`, which knows each path's module)."""
+    module = view.module_of(path)
+    if module is None:
+        return None
+    base = _absolute(module, view.is_package(path), node.level, node.module)
+    if base is None:
+        return None
+    for alias in node.names:
+        if (alias.asname or alias.name) == local and alias.name != "*":
+            return f"{base}.{alias.name}"
+    return None

@@ -12,14 +12,12 @@ from ..apis.http import HTTPX_FUNCTIONS, REQUESTS_FUNCTIONS, TIMEOUT_POSITIONS
 from ..apis.timeouts import CLIENTS, LLM_CLIENTS
 from ..source import LineIndex, decode_source
 from ..source_files import SkippedFile, check_regular, read_source_file
-from .modules import _absolute
+from .modules import MAX_USES_PER_MODULE, MAX_USES_PER_NAME, _absolute
 
 INDEX_VERSION = 2
 CACHE_NAME = "index.json"
 #: Above this many files to parse, a cold build parses on all cores.
 PARALLEL_PARSE = 150
-MAX_USES_PER_NAME = 20
-MAX_USES_PER_MODULE = 400
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 _SESSION_CTORS = ("requests.Session", "requests.session", "requests.sessions.Session")

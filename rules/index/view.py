@@ -8,8 +8,7 @@ from typing import Any
 
 from ..model import Related, Span
 from ..names import Binding
-from .modules import _absolute
-from .summary import MAX_USES_PER_NAME
+from .modules import MAX_USES_PER_NAME
 
 # ----- the joined, read-only view ---------------------------------------------------------------
 class IndexedCall(ast.Call):
@@ -316,17 +315,3 @@ def defined_here_uses(ctx: Any, node: ast.AST, functions_only: bool = False) -> 
     for name in names:
         out.extend(view.uses_of(f"{module}.{name}"))
     return tuple(out)
-
-
-def relative_target(view: IndexView, path: str, node: ast.ImportFrom, local: str) -> str | None:
-    """The absolute qualname that `local`, bound by the relative import `node` in `path`, names."""
-    module = view.module_of(path)
-    if module is None:
-        return None
-    base = _absolute(module, view.is_package(path), node.level, node.module)
-    if base is None:
-        return None
-    for alias in node.names:
-        if (alias.asname or alias.name) == local and alias.name != "*":
-            return f"{base}.{alias.name}"
-    return None

@@ -5,7 +5,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from ..context import call_has_arg
-from ..index import defined_here_uses
+from ..index.view import defined_here_uses
 from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._apis import LITELLM_CALLS, LLM_CLIENTS, LLM_TIMEOUT_KWARGS

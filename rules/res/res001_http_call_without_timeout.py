@@ -5,7 +5,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from ..context import call_has_arg, keyword
-from ..index import defined_here_uses
+from ..index.view import defined_here_uses
 from ..model import Finding, Fix, Related, Rule, Severity
 from ..names import Binding
 from ..apis.http import REQUESTS_FUNCTIONS, REQUESTS_SESSION_METHODS, TIMEOUT_POSITIONS
