@@ -51,14 +51,14 @@ class ProjectConfig:
 
     def is_excluded(self, path: Path) -> bool:
         try:
-            rel = PurePosixPath(path.resolve().relative_to(self.root.resolve()).as_posix())
+            rel = PurePosixPath(_real(path).relative_to(self.root.resolve()).as_posix())
         except ValueError:
             rel = PurePosixPath(path.as_posix())
         return path_matches(rel, self.excludes())
 
     def settings_for(self, path: Path) -> FileSettings:
         try:
-            rel = path.resolve().relative_to(self.root.resolve()).as_posix()
+            rel = _real(path).relative_to(self.root.resolve()).as_posix()
         except ValueError:
             rel = path.as_posix()
         ignores: list[str] = []
@@ -70,6 +70,13 @@ class ProjectConfig:
             ignores.append("SEC006")
         enabled = selected_codes(self.options, ignores) if ignores else None
         return FileSettings(self.options, enabled, self.root, is_test)
+
+
+def _real(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: where the link is
+        return path.parent.resolve() / path.name
 
 
 def path_matches(rel: PurePosixPath, patterns: list[str]) -> bool:
@@ -192,9 +199,11 @@ class ConfigResolver:
         self.overrides = overrides or {}
         self.root = root
         self._by_pyproject: dict[Path | None, ProjectConfig] = {}
+        #: folder -> its pyproject.toml: one run asks for every file, the answer is per folder.
+        self._by_folder: dict[Path, Path | None] = {}
 
     def for_path(self, path: Path) -> ProjectConfig:
-        pyproject = self.explicit or find_pyproject(path)
+        pyproject = self.explicit or self._pyproject_of(path)
         cached = self._by_pyproject.get(pyproject)
         if cached is not None:
             return cached
@@ -207,6 +216,12 @@ class ConfigResolver:
             config = loaded
         self._by_pyproject[pyproject] = config
         return config
+
+    def _pyproject_of(self, path: Path) -> Path | None:
+        folder = path if path.is_dir() else path.parent
+        if folder not in self._by_folder:
+            self._by_folder[folder] = find_pyproject(folder)
+        return self._by_folder[folder]
 
     def _apply_overrides(self, options: Options) -> Options:
         if not self.overrides:

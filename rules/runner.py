@@ -12,11 +12,10 @@ from .config import DEFAULT_EXCLUDES, ConfigResolver
 from .engine import analyze
 from .index.store import WorkspaceIndex
 from .index.view import IndexView
-from .model import SYNTAX_ERROR, Finding, Severity, Span
+from .model import Finding
 from .settings import FileSettings
+from .source_files import SkippedFile, check_regular, display_text, read_source_file
 
-#: Files larger than this are skipped with a note (generated code, data dumps).
-MAX_FILE_BYTES = 10 * 1024 * 1024
 PARALLEL_THRESHOLD = 48
 
 
@@ -25,23 +24,35 @@ class FileResult:
     path: Path
     findings: list[Finding]
     text: str | None = None  # kept only when the caller needs excerpts or fixes
+    #: Why the file was skipped (not analysed): shown on stderr, in JSON and in SARIF.
     note: str | None = None
 
 
-def discover(paths: list[Path], resolver: ConfigResolver) -> list[Path]:
-    """Python files under `paths`, sorted, excluding default and configured excludes.
+def discover(paths: list[Path], resolver: ConfigResolver, skipped: list[FileResult] | None = None) -> list[Path]:
+    """Regular Python files under `paths`, sorted, excluding default and configured excludes.
 
-    A file named explicitly is always checked (as ruff does without --force-exclude).
+    A file named explicitly is always checked (as ruff does without --force-exclude). A `.py`
+    name that is not a regular file once its links are resolved (a device, a FIFO, a symlink
+    loop), or that is over `max-file-size`, goes to `skipped` with its reason, unread.
     """
     out: list[Path] = []
     seen: set[Path] = set()
+
+    def take(path: Path, limit: int) -> None:
+        if path in seen:
+            return
+        seen.add(path)
+        try:
+            check_regular(path, limit)
+        except SkippedFile as skip:
+            if skipped is not None:
+                skipped.append(FileResult(path, [], note=f"skipped: {skip.reason}"))
+            return
+        out.append(path)
+
     for given in paths:
-        if given.is_file():
-            if given not in seen:
-                seen.add(given)
-                out.append(given)
-            continue
         if not given.is_dir():
+            take(given, resolver.for_path(given).options.max_file_size)
             continue
         for folder, dirs, files in os.walk(given):
             base = Path(folder)
@@ -53,28 +64,17 @@ def discover(paths: list[Path], resolver: ConfigResolver) -> list[Path]:
                 if name.endswith(".py"):
                     path = base / name
                     if path not in seen and not config.is_excluded(path):
-                        seen.add(path)
-                        out.append(path)
+                        take(path, config.options.max_file_size)
     return out
 
 
 def check_file(path: Path, settings: FileSettings, keep_text: bool = False) -> FileResult:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return FileResult(path, [], note=f"skipped: {size} bytes is over the {MAX_FILE_BYTES} byte limit")
-        data = path.read_bytes()
-    except OSError as exc:
-        finding = Finding(SYNTAX_ERROR, f"cannot read file: {exc.strerror or exc}", Span(0, 0, 0, 0), Severity.ERROR)
-        return FileResult(path, [finding])
+        data = read_source_file(path, settings.options.max_file_size)
+    except SkippedFile as skip:
+        return FileResult(path, [], note=f"skipped: {skip.reason}")
     result = analyze(data, str(path), settings)
-    text = None
-    if keep_text:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-    return FileResult(path, result.findings, text)
+    return FileResult(path, result.findings, display_text(data) if keep_text else None)
 
 
 def _check_job(job: tuple[Path, FileSettings, bool]) -> FileResult:
@@ -138,6 +138,12 @@ def check_paths_indexed(files: list[Path], resolver: Any, jobs: int | None = Non
         config = resolver.for_path(path)
         root = os.path.realpath(config.root)
         work.append((path, config.settings_for(path), keep_text, root if root in views else None))
+    return run_indexed(work, views, jobs)
+
+
+def run_indexed(work: list[tuple[Path, FileSettings, bool, str | None]], views: dict[str, IndexView],
+                jobs: int | None = None) -> list[FileResult]:
+    """(path, settings, keep_text, index root or None) jobs, on all cores when there are many."""
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs <= 1 or len(work) < PARALLEL_THRESHOLD:
         _init_worker(views)

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, field_validator
 
 from .model import Rule, Severity
+from .source_files import DEFAULT_MAX_FILE_SIZE
 
 if TYPE_CHECKING:
     from .index.view import IndexView
@@ -70,6 +71,10 @@ class Options(_Model):
         if parts.scheme not in ("http", "https", "file") or not (parts.netloc or parts.scheme == "file"):
             raise ValueError(f"docs-url must be an absolute http(s) or file URL, not {value!r}")
         return value.strip()
+    #: Files on disk larger than this (bytes) are skipped and named, not analysed.
+    max_file_size: PositiveInt = Field(DEFAULT_MAX_FILE_SIZE, alias="max-file-size")
+    #: The results cache's folder (relative to the project root); default `.resilint_cache`.
+    cache_dir: str | None = Field(None, alias="cache-dir")
 
     @field_validator("select", "ignore", "extend_select")
     @classmethod

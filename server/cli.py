@@ -10,9 +10,10 @@ from pathlib import Path
 from resilint.rules.config import ConfigError, ConfigResolver
 from resilint.rules.docs import rule_json, rule_markdown
 from resilint.rules.registry import all_rules, codes_matching, get_rule
-from resilint.rules.runner import check_paths, discover
+from resilint.rules.cached_check import check_cached
+from resilint.rules.runner import FileResult, discover
 
-from . import output
+from . import output, skipped
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -60,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-source", action="store_true", help="text format: no source excerpts")
     check.add_argument("--show-fixes", action="store_true",
                        help="accepted for compatibility: json and sarif always carry each finding's fix")
+    check.add_argument("--no-cache", action="store_true",
+                       help="neither read nor write the results cache (.resilint_cache/)")
     check.add_argument("--no-index", action="store_true",
                        help="analyse each file on its own (no cross-module workspace index)")
 
@@ -126,18 +129,18 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"resilint: error: config file not found: {args.config}", file=sys.stderr)
         return 2
     resolver = ConfigResolver(args.config, _overrides(args), root=Path.cwd())
-    files = discover(list(args.paths), resolver)
+    not_checked: list[FileResult] = []
+    files = discover(list(args.paths), resolver, not_checked)
     if args.fix or args.diff:
         from .fixing import run_fixes
 
         return run_fixes(args, files, resolver)
     keep_text = args.output_format == "text" and not args.no_source
-    if args.no_index:
-        results = check_paths(files, resolver, args.jobs, keep_text=keep_text)
-    else:
-        from resilint.rules.runner import check_paths_indexed
-
-        results = check_paths_indexed(files, resolver, args.jobs, keep_text=keep_text)
+    run = check_cached(files, resolver, args.jobs, keep_text=keep_text, use_index=not args.no_index,
+                       use_cache=not args.no_cache)
+    results = run.results
+    results.extend(not_checked)
+    sys.stderr.write(skipped.stderr_lines(results, output._display))
     fixes = output.ReportFixes(resolver, args.unsafe_fixes)
     if args.output_format == "text":
         sys.stdout.write(output.text_report(results, show_source=keep_text, fixes=fixes))
@@ -149,7 +152,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(output.github_report(results))
     if args.statistics:
-        (sys.stdout if args.output_format == "text" else sys.stderr).write(output.statistics_report(results))
+        (sys.stdout if args.output_format == "text" else sys.stderr).write(
+            output.statistics_report(results) + skipped.statistics_line(results))
+        print(f"resilint: {run.analysed} file{'s' if run.analysed != 1 else ''} analysed, "
+              f"{run.cached} from the cache", file=sys.stderr)
+    run.save()
     has_findings = any(r.findings for r in results)
     return 0 if args.exit_zero or not has_findings else 1
 

@@ -346,7 +346,12 @@ class Diagnostics:
                 for name in sorted(filenames):
                     if not name.endswith(PYTHON_SUFFIXES):
                         continue
-                    path = (Path(dirpath) / name).resolve()
+                    try:
+                        path = (Path(dirpath) / name).resolve()
+                    except (OSError, RuntimeError):  # a symlink loop
+                        path = None
+                    if path is None or not path.is_file():  # named as skipped where the link is, never read
+                        path = Path(dirpath).resolve() / name
                     if path in seen or path in open_paths:
                         continue
                     seen.add(path)
@@ -355,28 +360,6 @@ class Diagnostics:
                         continue
                     out.append((path, resolved, session.settings_for_path(path)))
         return out
-
-    def _disk_diagnostics(self, path: Path, settings: FileSettings, max_size: int) -> list[types.Diagnostic]:
-        try:
-            if path.stat().st_size > max_size:
-                log.info("skipping %s: larger than maxFileSize (%d bytes)", path, max_size)
-                return []
-            data = path.read_bytes()
-        except OSError as exc:
-            log.warning("cannot read %s: %s", path, exc)
-            return []
-        if self.indexes is not None:
-            settings = self.indexes.settings_for(None, data, str(path), settings)
-        result = run_analysis(None, data, str(path), settings)
-        from resilint.rules.source import decode_source, split_lines
-
-        try:
-            lines = split_lines(decode_source(data))
-        except (UnicodeDecodeError, SyntaxError, LookupError):
-            lines = []
-        docs_url = settings.options.docs_url
-        return [to_diagnostic(f, lines, self.session.encoding, path.as_uri(), path, docs_url)
-                for f in result.findings]
 
 
 def register(server: LanguageServer, diagnostics: Diagnostics) -> None:

@@ -111,6 +111,16 @@ class ServerIndexes:
         self._changes: list[tuple[int, WorkspaceIndex, frozenset[str] | None]] = []
         self._pins: dict[str, tuple[int, WorkspaceIndex, FileSettings, FileSettings]] = {}
         self._closed = False
+        #: Folders whose build is queued or running (event loop only).
+        self.pending: set[Path] = set()
+
+    async def built(self, timeout: float) -> None:
+        """Wait, at most `timeout` seconds, for the builds in progress: a workspace check's
+        findings, and so its results-cache keys, depend on the folder's index."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.pending and not self._closed and loop.time() < deadline:
+            await asyncio.sleep(0.05)
 
     # ---- building (event loop -> index thread -> event loop) ----
     def start(self) -> None:
@@ -120,6 +130,7 @@ class ServerIndexes:
             root = folder.path
             if root is None or root in self.indexes or not root.is_dir():
                 continue
+            self.pending.add(root)
             self.builder.submit(self._build, root)
 
     def _build(self, root: Path) -> None:
@@ -131,6 +142,8 @@ class ServerIndexes:
             index = WorkspaceIndex.build(root, jobs=1)
         except Exception:
             log.exception("indexing %s failed; cross-module findings are off for it", root)
+            if self.loop is not None:
+                self.loop.call_soon_threadsafe(self.pending.discard, root)
             return
         s = index.stats
         log.info("indexed %s in %.0f ms: %d files (%d parsed, %d prefiltered, %d from the cache)",
@@ -139,6 +152,7 @@ class ServerIndexes:
             self.loop.call_soon_threadsafe(self._ready, root, index)
 
     def _ready(self, root: Path, index: WorkspaceIndex) -> None:
+        self.pending.discard(root)
         if self._closed:
             return
         self.indexes[root] = index
@@ -341,14 +355,15 @@ class ServerIndexes:
 
     def _read_and_apply(self, work: list[tuple[str, bool]]) -> None:
         from resilint.rules.source import decode_source
+        from resilint.rules.source_files import SkippedFile, read_source_file
 
         changes: list[tuple[str, str | None]] = []
         for path, deleted in work:
             text = None
             if not deleted:
                 try:
-                    text = decode_source(Path(path).read_bytes())
-                except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
+                    text = decode_source(read_source_file(path))  # regular files only, bounded
+                except (SkippedFile, UnicodeDecodeError, SyntaxError, LookupError):
                     text = None
             changes.append((path, text))
         self._disk_changes(changes)

@@ -15,11 +15,16 @@ from resilint.rules.runner import FileResult
 from resilint.rules.source import split_lines
 
 from .report_fixes import ReportFixes
+from . import skipped
+
+
 
 
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except RuntimeError:  # a symlink loop
+        return str(Path(_display(path.parent)) / path.name) if path.parent != path else str(path)
     except ValueError:
         return str(path)
 
@@ -53,9 +58,6 @@ def text_report(results: list[FileResult], *, show_source: bool = True, color: b
         out.append(f"{_display(result.path)}:{s.line + 1}:{s.col + 1}: {f.code}{mark} {f.message}")
         if show_source and result.text is not None:
             out.extend(_excerpt(result.text, f))
-    for result in results:
-        if result.note:
-            out.append(f"{_display(result.path)}: {result.note}")
     if total:
         out.append(f"Found {total} finding{'s' if total != 1 else ''}.")
         summary = fixes.counts(results).summary(fixes.unsafe_cli) if fixes is not None else None
@@ -122,22 +124,22 @@ def fix_json(fix: Fix | None) -> dict | None:
 def json_items(results: list[FileResult], fixes: ReportFixes | None = None) -> list[dict]:
     """ruff's JSON items; `fix` is filled in from `fixes` (None without it)."""
     items = []
-    for result in results:
-        docs_url = docs_url_for(fixes.resolver, result.path) if fixes is not None and result.findings else None
-        for f in result.findings:
-            s = f.span
-            items.append({
-                "cell": None,
-                "code": f.code,
-                "end_location": {"row": s.end_line + 1, "column": s.end_col + 1},
-                "filename": str(result.path.resolve()),
-                "fix": fix_json(fixes.fix(result, f)) if fixes is not None else None,
-                "location": {"row": s.line + 1, "column": s.col + 1},
-                "message": f.message,
-                "noqa_row": s.line + 1,
-                "severity": f.severity.value,
-                "url": _url(f.code, docs_url),
-            })
+    for result, f in rows(results):
+        docs_url = docs_url_for(fixes.resolver, result.path) if fixes is not None else None
+        s = f.span
+        items.append({
+            "cell": None,
+            "code": f.code,
+            "end_location": {"row": s.end_line + 1, "column": s.end_col + 1},
+            "filename": str(result.path.resolve()),
+            "fix": fix_json(fixes.fix(result, f)) if fixes is not None else None,
+            "location": {"row": s.line + 1, "column": s.col + 1},
+            "message": f.message,
+            "noqa_row": s.line + 1,
+            "severity": f.severity.value,
+            "url": _url(f.code, docs_url),
+        })
+    items.extend(skipped.json_items(results))
     return items
 
 
@@ -233,6 +235,7 @@ def sarif_report(results: list[FileResult], version: str, fixes: ReportFixes | N
             "results": sarif_results,
             # Columns count code points, as everywhere in resilint (SARIF's default is UTF-16).
             "columnKind": "unicodeCodePoints",
+            "invocations": [skipped.sarif_invocation(results, _display)],
         }],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -107,11 +107,11 @@ class AnalysisHost(Protocol):
     server: Any
     session: Any
     executor: Any
+    indexes: Any  # indexing.ServerIndexes, or None
 
     async def ensure_current(self, doc: Any) -> None: ...
     def _report_config_error(self, source: Path | None, error: Any) -> None: ...
     def _workspace_files(self, open_paths: set[Path]) -> list[tuple[Path, Any, Any]]: ...
-    def _disk_diagnostics(self, path: Path, settings: Any, max_size: int) -> list[types.Diagnostic]: ...
 
 
 class WorkspaceCheck:
@@ -123,8 +123,19 @@ class WorkspaceCheck:
         self._cache: dict[str, tuple[str, list[types.Diagnostic]]] = {}
         #: The client has asked for workspace/diagnostic: it shows files that are not open itself.
         self.client_pulls_workspace = False
+        self._disk: Any = None
         #: Files whose diagnostics the command pushed (see `opened`).
         self.pushed: set[str] = set()
+
+    @property
+    def disk(self) -> Any:
+        """Files on disk: the results cache, and a process pool for the misses (the core loads
+        on first use, after start-up, as for the per-document analysis)."""
+        if self._disk is None:
+            from .workspace_disk import DiskChecker
+
+            self._disk = DiskChecker(self.diagnostics)
+        return self._disk
 
     def opened(self, uri: str) -> None:
         """A pushed file was opened in a client that pulls per document (Neovim 0.10+): clear
@@ -219,6 +230,7 @@ class WorkspaceCheck:
                     add(types.WorkspaceFullDocumentDiagnosticReport(
                         uri=doc.uri, items=getattr(doc, "_diagnostics", []),
                         result_id=doc.result_id, version=doc.version))
+            todo = []
             for f in files:
                 if progress.cancelled:
                     break
@@ -231,10 +243,14 @@ class WorkspaceCheck:
                     continue
                 hit = self._cache.get(uri)
                 if hit is not None and hit[0] == f.result_id:
-                    diagnostics = hit[1]
+                    cache[uri] = hit
+                    add(types.WorkspaceFullDocumentDiagnosticReport(
+                        uri=uri, items=hit[1], result_id=f.result_id, version=None))
                 else:
-                    diagnostics = await loop.run_in_executor(
-                        diags.executor, diags._disk_diagnostics, f.path, f.resolved.settings, f.editor.max_file_size)
+                    todo.append(f)
+            # the results cache, then all cores (server/workspace_disk.py)
+            async for f, diagnostics in self.disk.check(todo, lambda: progress.cancelled):
+                uri = f.path.as_uri()
                 cache[uri] = (f.result_id, diagnostics)
                 add(types.WorkspaceFullDocumentDiagnosticReport(
                     uri=uri, items=diagnostics, result_id=f.result_id, version=None))
@@ -258,8 +274,11 @@ class WorkspaceCheck:
         for path, resolved, editor in self.diagnostics._workspace_files(open_paths):
             try:
                 stat = path.stat()
-            except OSError:  # deleted while walking
-                continue
+            except OSError:
+                try:
+                    stat = path.lstat()  # a symlink loop: still named (as skipped)
+                except OSError:  # deleted while walking
+                    continue
             out.append(_DiskFile(path, resolved, editor, f"{stat.st_mtime_ns}-{stat.st_size}-{generation}"))
         return out
 

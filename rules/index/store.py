@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..project import DEFAULT_EXCLUDES
+from ..source_files import SkippedFile, check_regular, read_source_file
 from .modules import module_name, source_roots
 from .summary import CACHE_NAME, INDEX_VERSION, PARALLEL_PARSE, _digest, _summarize_file, roots_signature, summarize
 from .view import IndexView, _join
@@ -100,16 +101,16 @@ class WorkspaceIndex:
         same content hash. A file skipped by the prefilter is re-checked when the project's
         first-party names changed."""
         try:
-            st = os.stat(real)
-        except OSError:
+            st = check_regular(real)
+        except SkippedFile:
             return False
         if entry.get("summary") == {} and entry.get("roots") != roots:
             return False
         if entry.get("size") == st.st_size and entry.get("mtime") == st.st_mtime_ns:
             return True
         try:
-            data = Path(real).read_bytes()
-        except OSError:
+            data = read_source_file(real)
+        except SkippedFile:
             return False
         if entry.get("hash") != _digest(data):
             return False

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import os
 import re
 import sys
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from ..apis.http import HTTPX_FUNCTIONS, REQUESTS_FUNCTIONS, TIMEOUT_POSITIONS
 from ..apis.timeouts import CLIENTS, LLM_CLIENTS
 from ..source import LineIndex, decode_source
+from ..source_files import SkippedFile, check_regular, read_source_file
 from .modules import MAX_USES_PER_MODULE, MAX_USES_PER_NAME, _absolute
 
 INDEX_VERSION = 2
@@ -528,10 +527,10 @@ def summarize(text: str, module: str, is_package: bool = False, roots: str | Non
 def _summarize_file(job: tuple[str, str, bool, str | None]) -> tuple[str, dict | None, dict | None]:
     """(path, file facts {hash, mtime, size} or None when unreadable, summary)."""
     path, module, is_package, roots = job
-    try:
-        st = os.stat(path)
-        data = Path(path).read_bytes()
-    except OSError:
+    try:  # regular files only, read with a bound (a link to /dev/zero must not be read)
+        st = check_regular(path)
+        data = read_source_file(path)
+    except SkippedFile:
         return path, None, None
     facts = {"hash": _digest(data), "mtime": st.st_mtime_ns, "size": st.st_size}
     if len(data) > MAX_FILE_BYTES:

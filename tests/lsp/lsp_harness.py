@@ -65,9 +65,10 @@ def capabilities(*, pull: bool = False, encodings: list[str] | None = None,
 @contextlib.asynccontextmanager
 async def lsp(root: Path, *, pull: bool = False, encodings: list[str] | None = None,
               init_options: dict | None = None, configuration: dict | None = None,
-              config_support: bool = True, folders: list[Path] | None = None) -> AsyncIterator[RecordingClient]:
+              config_support: bool = True, folders: list[Path] | None = None,
+              server_command: list[str] | None = None) -> AsyncIterator[RecordingClient]:
     env = dict(os.environ)
-    config = ClientServerConfig(server_command=SERVER, client_factory=_make_client, server_env=env)
+    config = ClientServerConfig(server_command=server_command or SERVER, client_factory=_make_client, server_env=env)
     client: RecordingClient = await config.start()  # type: ignore[assignment]
     for scope, value in (configuration or {}).items():  # {scope URI or "": {"resilint": {...}}}
         client.set_configuration(value, scope_uri=scope or None)
