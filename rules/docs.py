@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .model import Rule
 from .registry import all_rules
+from .tiers import review_markdown, tier_lines
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "References")
 
@@ -43,6 +44,7 @@ def header_lines(rule: type[Rule]) -> list[str]:
         f"- Code: `{rule.code}` · name: `{rule.name}` · default severity: {rule.severity.value}"
         + ("" if rule.default_enabled else " · **opt-in** (enable with `extend-select`)"),
         f"- Fix: {fix_summary(rule)}",
+        *tier_lines(rule),
     ]
     if rule.refs:
         lines.append("- Guide: " + ", ".join(rule.refs))
@@ -53,7 +55,9 @@ def header_lines(rule: type[Rule]) -> list[str]:
 
 
 def rule_markdown(rule: type[Rule]) -> str:
-    return "\n".join([f"# {rule.name} ({rule.code})", "", *header_lines(rule), "", docs_body(rule), ""])
+    review = review_markdown(rule)
+    return "\n".join([f"# {rule.name} ({rule.code})", "", *header_lines(rule), "", docs_body(rule), "",
+                      *([review, ""] if review else [])])
 
 
 def rule_json(rule: type[Rule]) -> dict:
@@ -63,6 +67,8 @@ def rule_json(rule: type[Rule]) -> dict:
         "message": rule.message,
         "severity": rule.severity.value,
         "default_enabled": rule.default_enabled,
+        "confidence": rule.confidence.value,
+        "review_tier": review_markdown(rule) or None,
         "fix": rule.fix_applicability,
         "fix_title": rule.fix_title,
         "refs": list(rule.refs),

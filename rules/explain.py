@@ -41,6 +41,7 @@ from .knowledge.model import normalize_locale
 from .knowledge.render import location_link
 from .model import DOCS_URL, SYNTAX_ERROR, Finding, Rule, Span
 from .source import split_lines
+from .tiers import hover_note
 
 if TYPE_CHECKING:
     from .settings import FileSettings
@@ -332,6 +333,9 @@ def explain_rule(
         header += ["", f"*{_t('what', loc)}:* " + _no_html(_first_paragraph(secs["What it does"], 500))]
     if note:
         header += ["", note]
+    tier = hover_note(rule, finding.confidence if finding is not None else None)
+    if tier:
+        header += ["", _no_html(tier)]
     parts = ["\n".join(header)]
 
     why = secs.get("Why is this bad?")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, field_validator
 
 from .model import Rule, Severity
+from .tiers import explicitly_selected
 
 if TYPE_CHECKING:
     from .workspace_index import IndexView
@@ -144,6 +145,14 @@ class FileSettings:
                 for code in codes_matching(selector):
                     out[code] = Severity(level)
         return out
+
+    @cached_property
+    def _review(self) -> frozenset[str]:
+        return explicitly_selected(self.options) & self.enabled  # type: ignore[operator]
+
+    def review_enabled(self, code: str) -> bool:
+        """Whether `code`'s review-tier findings (confidence medium) are kept."""
+        return code in self._review
 
     def severity_for(self, code: str, default: Severity) -> Severity:
         return self._severity.get(code, default)

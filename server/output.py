@@ -145,6 +145,7 @@ def json_items(results: list[FileResult], resolver=None) -> list[dict]:
         items.append({
             "cell": None,
             "code": f.code,
+            "confidence": f.confidence.value,
             "end_location": {"row": s.end_line + 1, "column": s.end_col + 1},
             "filename": str(result.path.resolve()),
             "fix": _fix_json(f, result.path, result.text, resolver),
@@ -184,7 +185,7 @@ def sarif_report(results: list[FileResult], version: str) -> str:
                 "tags": ["resilience" if r.code.startswith("RES") else r.code[:3].lower(),
                          *[f"external/cwe/{c.lower()}" for c in r.cwe],
                          *[f"external/owasp/{o}" for o in r.owasp]],
-                "precision": "high",
+                "precision": r.confidence.value,
             },
         })
     sarif_results = []
@@ -206,6 +207,7 @@ def sarif_report(results: list[FileResult], version: str) -> str:
                 }
             }],
         }
+        entry["properties"] = {"precision": f.confidence.value}
         if f.code in index:
             entry["ruleIndex"] = index[f.code]
         sarif_results.append(entry)
