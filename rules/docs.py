@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 from .model import Rule
+from .peer_suppressions import rule_line, table_markdown
 from .registry import all_rules
 from .tiers import review_markdown, tier_lines
 
@@ -45,6 +46,7 @@ def header_lines(rule: type[Rule]) -> list[str]:
         + ("" if rule.default_enabled else " · **opt-in** (enable with `extend-select`)"),
         f"- Fix: {fix_summary(rule)}",
         *tier_lines(rule),
+        *rule_line(rule.code),
     ]
     if rule.refs:
         lines.append("- Guide: " + ", ".join(rule.refs))
@@ -86,7 +88,17 @@ def index_markdown() -> str:
         rows.append(
             f"| [{code}]({code}.md) | {rule.name} | {sev} | {rule.fix_applicability or '—'} | {', '.join(rule.refs)} |"
         )
-    return "\n".join(rows) + "\n"
+    return "\n".join(rows) + "\n\n" + PEERS_HEADER + table_markdown()
+
+
+PEERS_HEADER = """## Peers' suppressions
+
+A ruff/flake8 `# noqa: CODE` or bandit `# nosec CODE` comment on a line also suppresses the resilint
+rule that means the same (setting `respect-peer-suppressions`: `"codes"` (default), `"all"`: a bare
+`# nosec` suppresses every finding on its line too, `"none"`: peers' comments are ignored). RES900
+never reports peers' comments. `resilint rule --peer-suppressions` prints this table.
+
+"""
 
 
 def generated_pages() -> dict[str, str]:

@@ -58,6 +58,8 @@ class Options(_Model):
     unsafe_fixes: bool = Field(False, alias="unsafe-fixes")
     test_files_secrets: bool = Field(False, alias="check-secrets-in-tests")
     redis_version: str | None = Field(None, alias="redis-version")
+    #: rules/peer_suppressions.py: whether `# noqa: S110` / `# nosec B110` suppress resilint's equivalent.
+    respect_peer_suppressions: Literal["codes", "all", "none"] = Field("codes", alias="respect-peer-suppressions")
 
     @field_validator("select", "ignore", "extend_select")
     @classmethod
