@@ -5,7 +5,7 @@ import ast
 import builtins
 from typing import TYPE_CHECKING, Any
 
-from .model import Finding, Rule, Severity, Span
+from .model import Confidence, Finding, Rule, Severity, Span
 from .names import UNKNOWN, Binding, Scope, dotted
 from .index.modules import relative_target
 from .source import LineIndex
@@ -258,17 +258,22 @@ class FileContext:
         end_col = idx.byte_to_char(end_line, node.end_col_offset or 0)  # type: ignore[attr-defined]
         return Span(line, col, end_line, end_col)
 
-    def report(self, rule: Rule, node: ast.AST | Span, message: str | None, data: dict[str, Any]) -> Finding:
+    def report(self, rule: Rule, node: ast.AST | Span, message: str | None, data: dict[str, Any],
+               confidence: Confidence | None = None) -> Finding:
         span = node if isinstance(node, Span) else self.span_of(node)
-        severity = self.settings.severity_for(rule.code, rule.severity)
+        confidence = confidence or rule.confidence
+        # The review tier is a hint in the editor unless [tool.resilint.severity] names the code.
+        severity = self.settings.severity_for(rule.code, Severity.HINT if confidence is Confidence.MEDIUM else rule.severity)
         finding = Finding(
             code=rule.code,
             message=message if message is not None else rule.message.format(**data),
             span=span,
             severity=severity,
             data=data,
+            confidence=confidence,
         )
-        self.findings.append(finding)
+        if confidence is not Confidence.MEDIUM or self.settings.review_enabled(rule.code):
+            self.findings.append(finding)
         return finding
 
 

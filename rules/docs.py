@@ -6,7 +6,9 @@ import textwrap
 from pathlib import Path
 
 from .model import Rule
+from .peer_suppressions import rule_line, table_markdown
 from .registry import all_rules
+from .tiers import review_markdown, tier_lines
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "References")
 
@@ -43,6 +45,8 @@ def header_lines(rule: type[Rule]) -> list[str]:
         f"- Code: `{rule.code}` · name: `{rule.name}` · default severity: {rule.severity.value}"
         + ("" if rule.default_enabled else " · **opt-in** (enable with `extend-select`)"),
         f"- Fix: {fix_summary(rule)}",
+        *tier_lines(rule),
+        *rule_line(rule.code),
     ]
     if rule.refs:
         lines.append("- Guide: " + ", ".join(rule.refs))
@@ -53,7 +57,9 @@ def header_lines(rule: type[Rule]) -> list[str]:
 
 
 def rule_markdown(rule: type[Rule]) -> str:
-    return "\n".join([f"# {rule.name} ({rule.code})", "", *header_lines(rule), "", docs_body(rule), ""])
+    review = review_markdown(rule)
+    return "\n".join([f"# {rule.name} ({rule.code})", "", *header_lines(rule), "", docs_body(rule), "",
+                      *([review, ""] if review else [])])
 
 
 def rule_json(rule: type[Rule]) -> dict:
@@ -63,6 +69,8 @@ def rule_json(rule: type[Rule]) -> dict:
         "message": rule.message,
         "severity": rule.severity.value,
         "default_enabled": rule.default_enabled,
+        "confidence": rule.confidence.value,
+        "review_tier": review_markdown(rule) or None,
         "fix": rule.fix_applicability,
         "fix_title": rule.fix_title,
         "refs": list(rule.refs),
@@ -80,7 +88,17 @@ def index_markdown() -> str:
         rows.append(
             f"| [{code}]({code}.md) | {rule.name} | {sev} | {rule.fix_applicability or '—'} | {', '.join(rule.refs)} |"
         )
-    return "\n".join(rows) + "\n"
+    return "\n".join(rows) + "\n\n" + PEERS_HEADER + table_markdown()
+
+
+PEERS_HEADER = """## Peers' suppressions
+
+A ruff/flake8 `# noqa: CODE` or bandit `# nosec CODE` comment on a line also suppresses the resilint
+rule that means the same (setting `respect-peer-suppressions`: `"codes"` (default), `"all"`: a bare
+`# nosec` suppresses every finding on its line too, `"none"`: peers' comments are ignored). RES900
+never reports peers' comments. `resilint rule --peer-suppressions` prints this table.
+
+"""
 
 
 def generated_pages() -> dict[str, str]:

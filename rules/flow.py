@@ -42,6 +42,12 @@ __all__ = [
 ]
 
 
+def definitions(ctx: "FileContext", name: str, func: ast.AST | None = None) -> list[tuple[str, ast.AST | None, ast.AST | None]]:
+    """The definitions (kind, value, extra) of local or module-level `name` seen from the walk's position."""
+    found = _lookup(_chain(ctx, func), name)
+    return list(found[0].defs.get(name, ())) if found is not None else []
+
+
 # ----- constants ---------------------------------------------------------------------------------
 def is_constant(ctx: "FileContext", expr: ast.AST, func: ast.AST | None = None) -> bool:
     """True when the value is fully known: literals and names bound only to them."""

@@ -29,6 +29,15 @@ class Severity(str, enum.Enum):
 Applicability = Literal["safe", "unsafe"]
 
 
+class Confidence(str, enum.Enum):
+    """How often a finding's condition is right (CodeQL's `precision`). MEDIUM is the review
+    tier: off by default, kept only when the code is selected explicitly (rules/tiers.py)."""
+
+    VERY_HIGH = "very-high"
+    HIGH = "high"
+    MEDIUM = "medium"
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """A range in a file: 0-based lines, 0-based columns in characters (code points)."""
@@ -81,6 +90,7 @@ class Finding:
     fix: Fix | None = None
     data: dict[str, Any] = field(default_factory=dict)
     related: tuple[Related, ...] = ()
+    confidence: Confidence = Confidence.HIGH
 
     def sort_key(self) -> tuple:
         s = self.span
@@ -112,6 +122,13 @@ class Rule:
     invalid: ClassVar[tuple[str, ...]] = ()
     #: Qualified callee names this rule wants in `check_call(call, qualname)`.
     callees: ClassVar[frozenset[str]] = frozenset()
+    #: The default tier's precision (SARIF `properties.precision` of the rule).
+    confidence: ClassVar[Confidence] = Confidence.HIGH
+    #: Markdown list of the conditions this rule reports in the review tier (`confidence=MEDIUM`);
+    #: empty = no review tier. Shown in `resilint rule`, docs/rules/ and hover.
+    review_tier: ClassVar[str] = ""
+    #: Examples reported only in the review tier (tests: medium under `select = ["ALL"]`, silent by default).
+    review_examples: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, ctx: Any) -> None:
         # `ctx` is the file's `context.FileContext`. It is typed `Any` here because this base class
@@ -124,8 +141,10 @@ class Rule:
     def finish(self) -> None:
         """Called once after the whole file was walked."""
 
-    def report(self, node: ast.AST | Span, message: str | None = None, **data: Any) -> Finding:
-        return self.ctx.report(self, node, message, data)
+    def report(self, node: ast.AST | Span, message: str | None = None, *,
+               confidence: Confidence | None = None, **data: Any) -> Finding:
+        """`confidence=Confidence.MEDIUM`: a review-tier finding (see `review_tier`)."""
+        return self.ctx.report(self, node, message, data, confidence)
 
     @classmethod
     def url(cls, base: str | None = None) -> str:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, f
 
 from .model import Rule, Severity
 from .source_files import DEFAULT_MAX_FILE_SIZE
+from .tiers import explicitly_selected
 
 if TYPE_CHECKING:
     from .index.view import IndexView
@@ -71,10 +72,13 @@ class Options(_Model):
         if parts.scheme not in ("http", "https", "file") or not (parts.netloc or parts.scheme == "file"):
             raise ValueError(f"docs-url must be an absolute http(s) or file URL, not {value!r}")
         return value.strip()
+
     #: Files on disk larger than this (bytes) are skipped and named, not analysed.
     max_file_size: PositiveInt = Field(DEFAULT_MAX_FILE_SIZE, alias="max-file-size")
     #: The results cache's folder (relative to the project root); default `.resilint_cache`.
     cache_dir: str | None = Field(None, alias="cache-dir")
+    #: rules/peer_suppressions.py: whether `# noqa: S110` / `# nosec B110` suppress resilint's equivalent.
+    respect_peer_suppressions: Literal["codes", "all", "none"] = Field("codes", alias="respect-peer-suppressions")
 
     @field_validator("select", "ignore", "extend_select")
     @classmethod
@@ -162,6 +166,14 @@ class FileSettings:
                 for code in codes_matching(selector):
                     out[code] = Severity(level)
         return out
+
+    @cached_property
+    def _review(self) -> frozenset[str]:
+        return explicitly_selected(self.options) & self.enabled  # type: ignore[operator]
+
+    def review_enabled(self, code: str) -> bool:
+        """Whether `code`'s review-tier findings (confidence medium) are kept."""
+        return code in self._review
 
     def severity_for(self, code: str, default: Severity) -> Severity:
         return self._severity.get(code, default)

@@ -8,7 +8,8 @@ from importlib import metadata
 from pathlib import Path
 
 from resilint.rules.config import ConfigError, ConfigResolver
-from resilint.rules.docs import rule_json, rule_markdown
+from resilint.rules.docs import PEERS_HEADER, rule_json, rule_markdown
+from resilint.rules.peer_suppressions import table_markdown
 from resilint.rules.registry import all_rules, codes_matching, get_rule
 from resilint.rules.cached_check import check_cached
 from resilint.rules.runner import FileResult, discover
@@ -71,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     rule = sub.add_parser("rule", help="explain a rule (or --all)")
     rule.add_argument("code", nargs="?")
     rule.add_argument("--all", action="store_true")
+    rule.add_argument("--peer-suppressions", action="store_true",
+                      help="the ruff/flake8/bandit codes whose suppressions resilint honours")
     rule.add_argument("--output-format", choices=("text", "json"), default="text")
 
     guide = sub.add_parser("guide", help="show the engineering guide's entries (heuristics, playbooks, …)")
@@ -162,6 +165,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_rule(args: argparse.Namespace) -> int:
+    if args.peer_suppressions:
+        print(PEERS_HEADER + table_markdown(), end="")
+        return 0
     if args.all:
         rules = list(all_rules().values())
     elif args.code:

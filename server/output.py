@@ -130,6 +130,7 @@ def json_items(results: list[FileResult], fixes: ReportFixes | None = None) -> l
         items.append({
             "cell": None,
             "code": f.code,
+            "confidence": f.confidence.value,
             "end_location": {"row": s.end_line + 1, "column": s.end_col + 1},
             "filename": str(result.path.resolve()),
             "fix": fix_json(fixes.fix(result, f)) if fixes is not None else None,
@@ -193,7 +194,7 @@ def sarif_report(results: list[FileResult], version: str, fixes: ReportFixes | N
                 "tags": ["resilience" if r.code.startswith("RES") else r.code[:3].lower(),
                          *[f"external/cwe/{c.lower()}" for c in r.cwe],
                          *[f"external/owasp/{o}" for o in r.owasp]],
-                "precision": "high",
+                "precision": r.confidence.value,
             },
         })
     sarif_results = []
@@ -216,6 +217,7 @@ def sarif_report(results: list[FileResult], version: str, fixes: ReportFixes | N
                 }
             }],
         }
+        entry["properties"] = {"precision": f.confidence.value}
         if f.code in index:
             entry["ruleIndex"] = index[f.code]
         fix = fixes.fix(result, f) if fixes is not None else None

@@ -14,6 +14,7 @@ from ..knowledge import (
 )
 from ..knowledge.model import normalize_locale
 from ..model import Finding, Rule
+from ..tiers import hover_note
 from .text import MAX_CHARS, _code_block, _first_paragraph, _guides, _no_html, _safe_inline, _t, _team_block, _team_entry
 
 
@@ -129,6 +130,9 @@ def explain_rule(
         header += ["", f"*{_t('what', loc)}:* " + _no_html(_first_paragraph(secs["What it does"], 500))]
     if note:
         header += ["", note]
+    tier = hover_note(rule, finding.confidence if finding is not None else None)
+    if tier:
+        header += ["", _no_html(tier)]
     parts = ["\n".join(header)]
 
     why = secs.get("Why is this bad?")

@@ -147,7 +147,7 @@ class IncrementalAnalyzer(ChunkWalks, MethodPath):
         text = "".join(lines[start:end])
         if "#" in text:
             low = text.lower()
-            if "noqa" in low or "resilint" in low:
+            if "noqa" in low or "resilint" in low or "nosec" in low:
                 # The sentinel comment passes parse_directives' quick "is there anything" test
                 # (the real test runs on the whole text) and matches no directive itself.
                 found = _supp.parse_directives(text + "\n#resilint\n")
@@ -348,7 +348,7 @@ class IncrementalAnalyzer(ChunkWalks, MethodPath):
                     continue
                 d = chunk.start - chunk.base
                 findings.extend([shift(f, d) for f in found] if d else found)
-        if "resilint" in text or "noqa" in text or "NOQA" in text:
+        if "resilint" in text or "noqa" in text or "NOQA" in text or "nosec" in text:
             directives: list[_supp.Directive] = []
             for chunk in chunks:
                 d = chunk.start - chunk.base
@@ -364,7 +364,8 @@ class IncrementalAnalyzer(ChunkWalks, MethodPath):
         file_level: list[_supp.Directive] = []
         for d in directives:
             (file_level if d.kind == "ignore-file" else by_line.setdefault(d.line, [])).append(d)
-        kept = [f for f in findings if not _supp._suppressed(f, by_line, file_level)]
+        mode = self.settings.options.respect_peer_suppressions
+        kept = [f for f in findings if not _supp._suppressed(f, by_line, file_level, mode)]
         if self.settings.is_enabled(UNUSED_SUPPRESSION):
             kept.extend(_supp._unused(directives, self.settings))
         return kept

@@ -147,9 +147,9 @@ class _Ctx(FileContext):
             self._owner._violation("a rule read ctx.findings")
         return self._out
 
-    def report(self, rule, node, message, data):  # type: ignore[override]
+    def report(self, rule, node, message, data, confidence=None):  # type: ignore[override]
         self._reporting = True
         try:
-            return super().report(rule, node, message, data)
+            return super().report(rule, node, message, data, confidence)
         finally:
             self._reporting = False

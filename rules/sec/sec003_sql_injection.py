@@ -5,8 +5,9 @@ import ast
 import re
 
 from ..flow import is_dynamic_string, literal_prefix
-from ..model import Rule, Severity
+from ..model import Confidence, Rule, Severity
 from ..names import Binding
+from ._sql_parts import sql_kind
 
 #: Methods that run SQL given as their first argument.
 _METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "raw", "mogrify"})
@@ -53,12 +54,19 @@ DROP, MERGE, REPLACE, TRUNCATE). The query is followed through local variables, 
 string built first and executed later still fires; module-level string constants are
 literals.
 
+Each formatted part is judged (rules/sec/_sql_parts.py): a part passed through a function whose
+name says it escapes or quotes (`escape_*`, `quote_*`, `*_identifier`, `psycopg.sql.Identifier`,
+`quote_ident`), a `.join` of such calls, a `?`/`%s` placeholder list, or a loop variable over a
+module-level constant tuple/list/set of literals is sanitized and never fires. A value in any
+other position fires (the default tier). When every formatted part is an *identifier* (a table
+or column name), the finding is the review tier (below).
+
 ## Why is this bad?
 A value formatted into SQL is parsed as SQL: `' OR 1=1 --` reads every row, `; DROP TABLE`
 destroys data (guide: H10, P7; OWASP A03 injection; CWE-89). Bound parameters send values
 separately from the statement and cannot change its shape. Table and column names cannot be
 bound: compose them with `psycopg.sql.Identifier` or the driver's quoting instead of
-formatting them in (identifiers formatted into the string fire too).
+formatting them in.
 
 ## Example
 ```python
@@ -86,6 +94,13 @@ identifiers (table or column names) cannot be parameters. Pass values as paramet
 - [CWE-89: SQL Injection](https://cwe.mitre.org/data/definitions/89.html)
 - Guide: H10, P7; OWASP A03
 """
+    review_tier = """
+- SQL whose only formatted parts are identifiers: after `FROM`/`INTO`/`UPDATE`/`TABLE`/`JOIN`,
+  inside `"..."`/`` `...` ``/`[...]` identifier quoting, before a `.`, or named like one (`table`,
+  `*_table`, `column`, `schema`, `order_by`). These are mostly configuration (a table name given to
+  a constructor) or names read from the database's own catalog; quote them with
+  `psycopg.sql.Identifier` or the driver's quoting when they can come from a user.
+"""
 
     valid = (
         "def f(cur, email):\n    cur.execute('SELECT id FROM users WHERE email = %s', (email,))\n",
@@ -100,17 +115,36 @@ identifiers (table or column names) cannot be parameters. Pass values as paramet
         "def f(cursor, email):\n    cursor.execute(f\"SELECT id FROM users WHERE email = '{email}'\")\n",
         "import sqlite3\ndef f(name):\n    conn = sqlite3.connect('db.sqlite')\n"
         "    conn.execute('DELETE FROM t WHERE name = ' + name)\n",
-        "import sqlite3 as db\ndef f(table):\n    with db.connect('x') as conn:\n        conn.executescript('DROP TABLE %s' % table)\n",
         "from sqlalchemy import text as sql_text\ndef f(s, uid):\n    s.execute(sql_text(f'SELECT * FROM t WHERE id = {uid}'))\n",
         "def f(cur, status):\n    q = 'SELECT * FROM orders'\n    q += f\" WHERE status = '{status}'\"\n    cur.execute(q)\n",
         "import pandas as pd\ndef f(engine, day):\n    return pd.read_sql('select * from sales where day = {}'.format(day), engine)\n",
         "def f(User, name):\n    return User.objects.raw(f\"SELECT * FROM app_user WHERE name = '{name}'\")\n",
     )
 
+    review_examples = (
+        "import sqlite3 as db\ndef f(table):\n    with db.connect('x') as conn:\n        conn.executescript('DROP TABLE %s' % table)\n",
+        "class Store:\n    def __init__(self, conn, sessions_table):\n        self.conn = conn\n"
+        "        self.sessions_table = sessions_table\n    def get(self, sid):\n"
+        "        return self.conn.execute(f'SELECT data FROM {self.sessions_table} WHERE id = ?', (sid,))\n",
+        "def f(cur, name, uid):\n    cur.execute(f'SELECT \"{name}\" FROM t WHERE id = %s', (uid,))\n",
+    )
+    valid = valid + (
+        # Escaped / quoted identifiers are sanitized.
+        "def f(cur, table, uid):\n    cur.execute(f'SELECT * FROM {quote_identifier(table)} WHERE id = ?', (uid,))\n",
+        "def f(cur, cols, uid):\n    cur.execute('SELECT {} FROM t WHERE id = ?'.format(', '.join(escape_name(c) for c in cols)), (uid,))\n",
+        "def f(cur, ids):\n    cur.execute(f'SELECT * FROM t WHERE id IN ({\", \".join(\"?\" * len(ids))})', ids)\n",
+        # A loop variable over a module-level constant collection of literals is a literal.
+        "TABLES = ('users', 'orders')\ndef f(cur):\n    for t in TABLES:\n        cur.execute(f'DELETE FROM {t}')\n",
+    )
+    invalid = invalid + (
+        # An identifier is no excuse for a value beside it.
+        "def f(cur, table, email):\n    cur.execute(f\"SELECT * FROM {table} WHERE email = '{email}'\")\n",
+    )
+
     def check_call(self, call: ast.Call, callee: Binding) -> None:
         sql = _first(call, ("sql", "statement", "text", "query"))
         if sql is not None and is_dynamic_string(self.ctx, sql):
-            self.report(sql, callee=(callee.qualname or "").rsplit(".", 1)[-1])
+            self._report(sql, (callee.qualname or "").rsplit(".", 1)[-1])
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
@@ -134,7 +168,13 @@ identifiers (table or column names) cannot be parameters. Pass values as paramet
         shown = ast.unparse(func)
         if len(shown) > 40:
             shown = attr
-        self.report(sql, callee=shown)
+        self._report(sql, shown)
+
+    def _report(self, sql: ast.expr, callee: str) -> None:
+        kind = sql_kind(self.ctx, sql)
+        if kind == "safe":
+            return
+        self.report(sql, confidence=Confidence.MEDIUM if kind == "identifier" else None, callee=callee)
 
 
 def _first(call: ast.Call, names: tuple[str, ...]) -> ast.expr | None:
