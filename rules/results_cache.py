@@ -34,12 +34,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .model import Edit, Finding, Fix, Related, Severity, Span
+from .model import Confidence, Edit, Finding, Fix, Related, Severity, Span
 from .settings import FileSettings
 
 CACHE_DIR_NAME = ".resilint_cache"
 #: Bump when the entry layout changes.
-FORMAT = 1
+FORMAT = 2
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# resilint results cache (https://bford.info/cachedir/)\n"
 
 
@@ -123,6 +123,8 @@ def finding_to_json(f: Finding) -> dict[str, Any]:
         out["data"] = f.data
     if f.related:
         out["related"] = [[r.path, _span(r.span), r.message] for r in f.related]
+    if f.confidence is not Confidence.HIGH:
+        out["confidence"] = f.confidence.value
     return out
 
 
@@ -138,6 +140,7 @@ def finding_from_json(raw: dict[str, Any]) -> Finding:
                                          tuple(Edit(Span(*map(int, s)), str(t)) for s, t in fix["edits"])),
         data=dict(raw.get("data") or {}),
         related=tuple(Related(str(p), Span(*map(int, s)), str(m)) for p, s, m in raw.get("related") or ()),
+        confidence=Confidence(raw.get("confidence", Confidence.HIGH.value)),
     )
 
 

@@ -143,3 +143,23 @@ def test_no_cache_cache_dir_and_environment(project: Path, tmp_path: Path):
     _, analysed, _ = check(project, env=_env(project, RESILINT_CACHE_DIR=str(elsewhere)))
     assert analysed == 5 and list(elsewhere.glob("*/*.json"))
     assert not (project / ".resilint_cache").exists()
+
+
+def test_every_finding_field_survives_the_cache_round_trip():
+    """A Finding field the codec forgets is lost on every warm run (confidence once was)."""
+    import dataclasses
+
+    from resilint.rules.model import Confidence, Edit, Finding, Fix, Related, Severity, Span
+    from resilint.rules.results_cache import finding_from_json, finding_to_json
+
+    span = Span(1, 2, 3, 4)
+    full = Finding("RES022", "m", span, Severity.WARNING,
+                   fix=Fix("f", "unsafe", (Edit(span, "x"),)), data={"k": 1},
+                   related=(Related("a.py", span, "r"),), confidence=Confidence.MEDIUM)
+    default = Finding("RES022", "m", span, Severity.WARNING)
+    for f in (full, default):
+        back = finding_from_json(json.loads(json.dumps(finding_to_json(f))))
+        assert back == f
+    # the sample must set every field away from its default, or the test proves nothing
+    assert all(getattr(full, fl.name) != getattr(default, fl.name)
+               for fl in dataclasses.fields(Finding) if fl.name not in ("code", "message", "span", "severity"))
