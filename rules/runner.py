@@ -9,6 +9,7 @@ from pathlib import Path
 from .config import DEFAULT_EXCLUDES, ConfigResolver
 from .engine import analyze
 from .model import SYNTAX_ERROR, Finding, Severity, Span
+from .notebook import NOTEBOOK_SUFFIX, CellSource, NotebookError, is_python_notebook, read_notebook
 from .settings import FileSettings
 
 #: Files larger than this are skipped with a note (generated code, data dumps).
@@ -22,6 +23,7 @@ class FileResult:
     findings: list[Finding]
     text: str | None = None  # kept only when the caller needs excerpts or fixes
     note: str | None = None
+    cells: CellSource | None = None  # a notebook: spans are in its code cells joined (rules/notebook.py)
 
 
 def discover(paths: list[Path], resolver: ConfigResolver) -> list[Path]:
@@ -46,7 +48,7 @@ def discover(paths: list[Path], resolver: ConfigResolver) -> list[Path]:
                 d for d in dirs if d not in DEFAULT_EXCLUDES and not config.is_excluded(base / d)
             )
             for name in sorted(files):
-                if name.endswith(".py"):
+                if name.endswith((".py", NOTEBOOK_SUFFIX)):
                     path = base / name
                     if path not in seen and not config.is_excluded(path):
                         seen.add(path)
@@ -63,6 +65,8 @@ def check_file(path: Path, settings: FileSettings, keep_text: bool = False) -> F
     except OSError as exc:
         finding = Finding(SYNTAX_ERROR, f"cannot read file: {exc.strerror or exc}", Span(0, 0, 0, 0), Severity.ERROR)
         return FileResult(path, [finding])
+    if path.suffix == NOTEBOOK_SUFFIX:
+        return check_notebook(path, data, settings, keep_text)
     result = analyze(data, str(path), settings)
     text = None
     if keep_text:
@@ -71,6 +75,20 @@ def check_file(path: Path, settings: FileSettings, keep_text: bool = False) -> F
         except UnicodeDecodeError:
             text = data.decode("latin-1")
     return FileResult(path, result.findings, text)
+
+
+def check_notebook(path: Path, data: bytes, settings: FileSettings, keep_text: bool = False) -> FileResult:
+    """A notebook's code cells analysed as one module (positions map back through `cells`)."""
+    try:
+        notebook = read_notebook(data)
+    except NotebookError as exc:
+        finding = Finding(SYNTAX_ERROR, f"cannot read notebook: {exc}", Span(0, 0, 0, 0), Severity.ERROR)
+        return FileResult(path, [finding])
+    if not is_python_notebook(notebook):
+        return FileResult(path, [], note=f"skipped: a {notebook.language} notebook, not Python")
+    cells = notebook.code_source()
+    result = analyze(cells.text, str(path), settings)
+    return FileResult(path, result.findings, cells.text if keep_text else None, cells=cells)
 
 
 def _check_job(job: tuple[Path, FileSettings, bool]) -> FileResult:

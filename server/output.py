@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
 from resilint.rules.docs import docs_body, sections
-from resilint.rules.model import Finding, Severity
+from resilint.rules.model import Finding, Severity, Span
 from resilint.rules.registry import all_rules, get_rule
 from resilint.rules.runner import FileResult
 from resilint.rules.source import split_lines
@@ -27,6 +28,21 @@ def _url(code: str) -> str | None:
     return rule.url() if rule else None
 
 
+def _place(result: FileResult, span: Span) -> tuple[int | None, Span]:
+    """(cell number, span in that cell) in a notebook; (None, span) in a Python file."""
+    placed = result.cells.to_cell(span) if result.cells is not None else None
+    if placed is None:
+        return None, span
+    return result.cells.keys[placed[0]], placed[1]  # type: ignore[union-attr,return-value]
+
+
+def _where(result: FileResult, span: Span) -> str:
+    """`path:line:col`, or ruff's `nb.ipynb:cell 3:line:col` in a notebook."""
+    cell, s = _place(result, span)
+    at = f"cell {cell}:" if cell is not None else ""
+    return f"{_display(result.path)}:{at}{s.line + 1}:{s.col + 1}"
+
+
 def rows(results: Iterable[FileResult]) -> Iterable[tuple[FileResult, Finding]]:
     for result in results:
         for finding in result.findings:
@@ -42,10 +58,13 @@ def text_report(results: list[FileResult], *, show_source: bool = True, color: b
         total += 1
         mark = " [*]" if f.fix is not None or _fix_declared(f.code) else ""
         fixable += bool(mark)
-        s = f.span
-        out.append(f"{_display(result.path)}:{s.line + 1}:{s.col + 1}: {f.code}{mark} {f.message}")
+        out.append(f"{_where(result, f.span)}: {f.code}{mark} {f.message}")
         if show_source and result.text is not None:
-            out.extend(_excerpt(result.text, f))
+            placed = result.cells.to_cell(f.span) if result.cells is not None else None
+            if placed is not None:  # a notebook: the cell's own text, numbered from its first line
+                out.extend(_excerpt(result.cells.sources[placed[0]], replace(f, span=placed[1])))  # type: ignore[union-attr]
+            else:
+                out.extend(_excerpt(result.text, f))
     for result in results:
         if result.note:
             out.append(f"{_display(result.path)}: {result.note}")
@@ -93,7 +112,8 @@ def statistics_report(results: list[FileResult]) -> str:
 
 
 # ----- json (ruff's shape) --------------------------------------------------------
-def _fix_json(f: Finding, path: Path | None = None, text: str | None = None, resolver=None) -> dict | None:
+def _fix_json(f: Finding, path: Path | None = None, text: str | None = None, resolver=None,
+              result: FileResult | None = None) -> dict | None:
     """ruff's `fix` object: {applicability, message, edits}; computed on demand (libcst)
     for findings whose rule has a fix, None when there is none for this occurrence.
     Computing fixes costs a libcst parse per finding, so it happens only with --show-fixes."""
@@ -102,16 +122,17 @@ def _fix_json(f: Finding, path: Path | None = None, text: str | None = None, res
         fix = _compute_fix(f, path, text, resolver)
     if fix is None:
         return None
+    spans = [e.span if result is None else _place(result, e.span)[1] for e in fix.edits]
     return {
         "applicability": fix.applicability,
         "message": fix.message,
         "edits": [
             {
                 "content": e.new_text,
-                "location": {"row": e.span.line + 1, "column": e.span.col + 1},
-                "end_location": {"row": e.span.end_line + 1, "column": e.span.end_col + 1},
+                "location": {"row": s.line + 1, "column": s.col + 1},
+                "end_location": {"row": s.end_line + 1, "column": s.end_col + 1},
             }
-            for e in fix.edits
+            for e, s in zip(fix.edits, spans)
         ],
     }
 
@@ -141,13 +162,13 @@ def _compute_fix(f: Finding, path: Path, text: str | None, resolver):
 def json_items(results: list[FileResult], resolver=None) -> list[dict]:
     items = []
     for result, f in rows(results):
-        s = f.span
+        cell, s = _place(result, f.span)  # a notebook: ruff's 1-based cell number, positions in it
         items.append({
-            "cell": None,
+            "cell": cell,
             "code": f.code,
             "end_location": {"row": s.end_line + 1, "column": s.end_col + 1},
             "filename": str(result.path.resolve()),
-            "fix": _fix_json(f, result.path, result.text, resolver),
+            "fix": _fix_json(f, result.path, result.text if result.cells is None else result.cells.text, resolver, result),
             "location": {"row": s.line + 1, "column": s.col + 1},
             "message": f.message,
             "noqa_row": s.line + 1,
@@ -189,11 +210,11 @@ def sarif_report(results: list[FileResult], version: str) -> str:
         })
     sarif_results = []
     for result, f in rows(results):
-        s = f.span
+        cell, s = _place(result, f.span)
         entry = {
             "ruleId": f.code,
             "level": _SARIF_LEVEL[f.severity],
-            "message": {"text": f.message},
+            "message": {"text": f.message if cell is None else f"cell {cell}: {f.message}"},
             "locations": [{
                 "physicalLocation": {
                     "artifactLocation": {"uri": _display(result.path).replace("\\", "/")},
@@ -203,7 +224,10 @@ def sarif_report(results: list[FileResult], version: str) -> str:
                         "endLine": s.end_line + 1,
                         "endColumn": s.end_col + 1,
                     },
-                }
+                },
+                # a notebook: the region is in the cell (1-based among all cells), as ruff counts
+                **({"logicalLocations": [{"name": f"cell {cell}", "kind": "module"}],
+                    "properties": {"cell": cell}} if cell is not None else {}),
             }],
         }
         if f.code in index:
@@ -239,9 +263,9 @@ def _gh_escape(value: str, prop: bool = False) -> str:
 def github_report(results: list[FileResult]) -> str:
     lines = []
     for result, f in rows(results):
-        s = f.span
+        cell, s = _place(result, f.span)
         props = ",".join([
-            f"title={_gh_escape(f'resilint ({f.code})', True)}",
+            f"title={_gh_escape(f'resilint ({f.code})' + (f' cell {cell}' if cell is not None else ''), True)}",
             f"file={_gh_escape(_display(result.path), True)}",
             f"line={s.line + 1}", f"col={s.col + 1}",
             f"endLine={s.end_line + 1}", f"endColumn={s.end_col + 1}",
