@@ -4,8 +4,7 @@
 // cell's text gained `timeout=` and the squiggle went away.
 // Env: CS_URL, WS (folder), NOTEBOOK (file name in WS), OUT (screenshots), CHROMIUM.
 import fs from "node:fs";
-import { createRequire } from "node:module";
-const { chromium } = createRequire(import.meta.url)("playwright-core");
+import { launchPage } from "./ui_browser.mjs";
 
 const CS_URL = process.env.CS_URL ?? "http://127.0.0.1:18123";
 const WS = process.env.WS;
@@ -15,14 +14,7 @@ fs.mkdirSync(OUT, { recursive: true });
 const t0 = Date.now();
 const log = (...a) => console.log(`[nb ${Date.now() - t0}ms]`, ...a);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/lib/chromium/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
-});
-const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-page.on("pageerror", (e) => log("pageerror:", String(e).slice(0, 200)));
+const { browser, page } = await launchPage(log);
 let ok = false;
 const cellEditors = ".notebook-editor .cell-editor-container .monaco-editor";
 const squiggles = `${cellEditors} .squiggly-warning, ${cellEditors} .squiggly-error`;
