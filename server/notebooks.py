@@ -200,7 +200,9 @@ def register(server: "LanguageServer") -> None:
                 for change in content.changes:
                     cell.text.apply_change(change, session.encoding)
                 cell.text.version = content.document.version
-        doc.version = params.notebook_document.version
+        # Our own counter, not the notebook's version: VS Code keeps that one when only a
+        # cell's text changes, and analyses are keyed by the document's version.
+        doc.version += 1
         doc.rebuild(session.encoding)
         diags.schedule(doc)
 

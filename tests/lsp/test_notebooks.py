@@ -117,9 +117,15 @@ async def test_new_cell_completion_and_pull(workspace: Path) -> None:
             text_document=types.TextDocumentIdentifier(uri=uris[2])))
         assert [(d.code, d.range.start.line) for d in report.items] == [("RES001", 1)]  # still at its place
 
+        # a cell edit that leaves the notebook's version as it was (VS Code does that)
+        change_cell(client, nb, 2, uris[2], 2, edit(1, 0, 1, 0, "r0 = session.get(url, timeout=1)\n"))
+        report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
+            text_document=types.TextDocumentIdentifier(uri=uris[2])))
+        assert [(d.code, d.range.start.line) for d in report.items] == [("RES001", 2)]
+
         completion = await client.text_document_completion_async(types.CompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=uris[2]), position=types.Position(line=2, character=3)))
+            text_document=types.TextDocumentIdentifier(uri=uris[2]), position=types.Position(line=3, character=3)))
         assert completion is not None and completion.items
         item = await client.completion_item_resolve_async(completion.items[0])
         for e in item.additional_text_edits or []:  # only edits of this cell, in its positions
-            assert e.range.start.line <= 2
+            assert e.range.start.line <= 3

@@ -16,7 +16,8 @@ const log = (...a) => console.log(`[nb ${Date.now() - t0}ms]`, ...a);
 
 const { browser, page } = await launchPage(log);
 let ok = false;
-const cellEditors = ".notebook-editor .cell-editor-container .monaco-editor";
+// code-server keeps a hidden notebook editor element around: only the visible one counts
+const cellEditors = ".notebook-editor:visible .cell-editor-container .monaco-editor";
 const squiggles = `${cellEditors} .squiggly-warning, ${cellEditors} .squiggly-error`;
 try {
   await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WS)}`, { waitUntil: "domcontentloaded" });
@@ -29,14 +30,14 @@ try {
   await page.keyboard.type(NOTEBOOK, { delay: 20 });
   await page.waitForSelector(".quick-input-list .monaco-list-row", { timeout: 15000 });
   await page.keyboard.press("Enter");
-  await page.waitForSelector(".notebook-editor", { timeout: 30000 });
+  await page.waitForSelector(".notebook-editor:visible", { timeout: 30000 });
   await page.waitForSelector(cellEditors, { timeout: 30000 });
-  log("notebook open:", NOTEBOOK, "cells:", await page.locator(".notebook-editor .cell-editor-container").count());
+  log("notebook open:", NOTEBOOK, "cells:", await page.locator(".notebook-editor:visible .cell-editor-container").count());
 
   // 1) the squiggle, in the third cell (the second code cell)
   const squiggle = page.locator(squiggles).first();
   await squiggle.waitFor({ state: "attached", timeout: 90000 });
-  const cells = page.locator(".notebook-editor .code-cell-row");
+  const cells = page.locator(".notebook-editor:visible .code-cell-row");
   let inCell = -1;
   for (let i = 0; i < (await cells.count()); i++) {
     if (await cells.nth(i).locator(".squiggly-warning, .squiggly-error").count()) inCell = i;
@@ -57,7 +58,13 @@ try {
   const fixItem = page.locator(".action-widget .monaco-list-row, .context-view .action-item", { hasText: "RES001:" }).first();
   await fixItem.waitFor({ timeout: 20000 });
   log("quick fix offered:", (await fixItem.innerText()).replace(/\s+/g, " ").slice(0, 120));
-  await fixItem.click();
+  // the action list animates in (a click waits for "stable" forever): select it with the keyboard
+  for (let i = 0; i < 8; i++) {
+    const focused = page.locator(".action-widget .monaco-list-row.focused").first();
+    if ((await focused.count()) && /RES001:/.test(await focused.innerText())) break;
+    await page.keyboard.press("ArrowDown");
+  }
+  await page.keyboard.press("Enter");
   const deadline = Date.now() + 30000;
   let after = before;
   while (Date.now() < deadline && !/timeout=/.test(after)) {
