@@ -22,7 +22,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 DEFAULT_EXCLUDES = (".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "build", "dist",
-                    "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".eggs")
+                    "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".eggs",
+                    ".ipynb_checkpoints")  # Jupyter's autosaved copies of each notebook, as ruff excludes
 TEST_FILE_PATTERNS = ("test_*.py", "*_test.py", "conftest.py")
 
 

@@ -95,8 +95,12 @@ def test_json_cell_and_sarif_cell(nb_path: Path) -> None:
 
 def test_directory_walk_includes_notebooks(nb_path: Path) -> None:
     (nb_path.parent / "clean.py").write_text("x = 1\n")
+    checkpoints = nb_path.parent / ".ipynb_checkpoints"  # Jupyter's autosaves are not checked
+    checkpoints.mkdir()
+    nbformat.write(_notebook(), str(checkpoints / "nb-checkpoint.ipynb"))
     r = resilint("check", ".", cwd=nb_path.parent)
     assert "nb.ipynb:cell 3:4:5: RES001" in r.stdout
+    assert "checkpoint" not in r.stdout and "Found 2 findings." in r.stdout
 
 
 @pytest.mark.parametrize("content, message", [
