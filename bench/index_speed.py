@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from resilint.rules.workspace_index import WorkspaceIndex
+from resilint.rules.index import WorkspaceIndex
 
 COLD_TARGET = 10.0
 WARM_TARGET = 1.0

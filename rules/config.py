@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .project import DEFAULT_EXCLUDES
 from .settings import FileSettings, Options, selected_codes
 
 if sys.version_info >= (3, 11):
@@ -21,9 +22,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-DEFAULT_EXCLUDES = (".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "build", "dist",
-                    "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".eggs",
-                    ".ipynb_checkpoints")  # Jupyter's autosaved copies of each notebook, as ruff excludes
 TEST_FILE_PATTERNS = ("test_*.py", "*_test.py", "conftest.py")
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from .model import Finding, Rule, Severity, Span
 from .names import UNKNOWN, Binding, Scope, dotted
+from .index import relative_target
 from .source import LineIndex
 
 if TYPE_CHECKING:
@@ -186,8 +187,6 @@ class FileContext:
         node = bound.origin if bound is not None else None
         if not isinstance(node, ast.ImportFrom) or not node.level or module_scope.binders.get(name):
             return None
-        from .workspace_index import relative_target
-
         target = relative_target(self.workspace, self.path, node, name)
         if target is None:
             return None
@@ -303,3 +302,25 @@ def callee_span_node(call: ast.Call) -> ast.AST:
 
 
 __all__ = ["FileContext", "call_has_arg", "keyword", "is_none", "callee_span_node", "dotted", "Severity"]
+
+
+def loop_header_span(ctx: FileContext, node: ast.For | ast.AsyncFor | ast.While) -> Span:
+    """`for x in y:` / `while cond:` only, up to and including the colon."""
+    last = node.test if isinstance(node, ast.While) else node.iter
+    start = ctx.span_of(node)
+    end = ctx.span_of(last)
+    lines = ctx.index.lines
+    line, col = end.end_line, end.end_col
+    # Skip closing parentheses, whitespace, comments and line continuations up to the ':'.
+    while line < len(lines):
+        text = lines[line]
+        while col < len(text):
+            ch = text[col]
+            if ch == ":":
+                return Span(start.line, start.col, line, col + 1)
+            if ch == "#":
+                break
+            col += 1
+        line += 1
+        col = 0
+    return Span(start.line, start.col, end.end_line, end.end_col)

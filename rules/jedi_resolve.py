@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .workspace_index import _LIBS, _OUTBOUND_FUNCTIONS, _STDLIB, KNOWN_CONSTRUCTORS
+from .index.summary import _LIBS, _OUTBOUND_FUNCTIONS, _STDLIB, KNOWN_CONSTRUCTORS
 
 #: Default time budget per document (seconds).
 BUDGET = 0.5

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 if TYPE_CHECKING:
-    from .context import FileContext
     from .names import Binding
 
 DOCS_URL = "https://github.com/resilint/resilint/blob/main/docs/rules/{code}.md"
@@ -113,7 +112,9 @@ class Rule:
     #: Qualified callee names this rule wants in `check_call(call, qualname)`.
     callees: ClassVar[frozenset[str]] = frozenset()
 
-    def __init__(self, ctx: "FileContext") -> None:
+    def __init__(self, ctx: Any) -> None:
+        # `ctx` is the file's `context.FileContext`. It is typed `Any` here because this base class
+        # sits in the bottom layer, below `context` (which imports it): see docs/architecture.md.
         self.ctx = ctx
 
     def check_call(self, call: ast.Call, callee: "Binding") -> None:

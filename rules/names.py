@@ -10,6 +10,7 @@ Resolution never matches text: `my_obj.get` only resolves if `my_obj` is bound t
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 
@@ -94,3 +95,17 @@ def dotted(expr: ast.expr) -> list[str] | None:
         parts.reverse()
         return parts
     return None
+
+
+# ----- identifiers as words (name-based checks: SEC006, SEC009, SEC010, LLM prompts) -----
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_SEP = re.compile(r"[^A-Za-z0-9]+")
+
+
+def words(name: str) -> list[str]:
+    """`apiKey` / `API_KEY` / `api-key` -> ["api", "key"]."""
+    out: list[str] = []
+    for part in _SEP.split(name):
+        if part:
+            out.extend(w.lower() for w in _CAMEL.split(part) if w)
+    return out

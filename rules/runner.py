@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .config import DEFAULT_EXCLUDES, ConfigResolver
 from .engine import analyze
+from .index import IndexView, WorkspaceIndex
 from .model import SYNTAX_ERROR, Finding, Severity, Span
 from .notebook import NOTEBOOK_SUFFIX, CellSource, NotebookError, is_python_notebook, read_notebook
 from .settings import FileSettings
@@ -105,3 +108,60 @@ def check_paths(files: list[Path], resolver: ConfigResolver, jobs: int | None = 
     chunksize = max(4, len(work) // (jobs * 8))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(_check_job, work, chunksize=chunksize))
+
+
+# ----- the CLI's run: index the checked tree, then check with it ----------------------------------------
+_WORKER_VIEWS: dict[str, IndexView] = {}
+
+
+def _init_worker(views: dict[str, IndexView]) -> None:
+    _WORKER_VIEWS.clear()
+    _WORKER_VIEWS.update(views)
+
+
+def _indexed_job(job: tuple[Any, Any, bool, str | None]) -> Any:
+    path, settings, keep_text, root = job
+    if root is not None:
+        settings.workspace_index = _WORKER_VIEWS.get(root)
+    return check_file(path, settings, keep_text)
+
+
+def build_indexes(files: list[Path], resolver: Any, jobs: int | None = None,
+                  use_cache: bool = True) -> dict[str, WorkspaceIndex]:
+    """One index per project root (the folder of the pyproject.toml that applies), over the
+    checked files of that project."""
+    by_root: dict[str, list[Path]] = {}
+    for path in files:
+        root = os.path.realpath(resolver.for_path(path).root)
+        by_root.setdefault(root, []).append(path)
+    out: dict[str, WorkspaceIndex] = {}
+    for root, paths in by_root.items():
+        if len(paths) < 2:
+            continue
+        try:
+            out[root] = WorkspaceIndex.build(root, paths, use_cache=use_cache, jobs=jobs)
+        except Exception as exc:  # the index only adds findings: never fail the check for it
+            print(f"resilint: workspace index of {root} skipped: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return out
+
+
+def check_paths_indexed(files: list[Path], resolver: Any, jobs: int | None = None, keep_text: bool = False,
+                        use_cache: bool = True) -> list[Any]:
+    """`check_paths` with each file's project index in its settings (results in `files` order)."""
+    indexes = build_indexes(files, resolver, jobs, use_cache)
+    views = {root: index.view() for root, index in indexes.items()}
+    work = []
+    for path in files:
+        config = resolver.for_path(path)
+        root = os.path.realpath(config.root)
+        work.append((path, config.settings_for(path), keep_text, root if root in views else None))
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if jobs <= 1 or len(work) < PARALLEL_THRESHOLD:
+        _init_worker(views)
+        try:
+            return [_indexed_job(job) for job in work]
+        finally:
+            _WORKER_VIEWS.clear()
+    chunksize = max(4, len(work) // (jobs * 8))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(views,)) as pool:
+        return list(pool.map(_indexed_job, work, chunksize=chunksize))

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, f
 from .model import Rule, Severity
 
 if TYPE_CHECKING:
-    from .workspace_index import IndexView
+    from .index import IndexView
 
 SeverityName = Literal["error", "warning", "info", "hint", "off"]
 
@@ -119,7 +119,7 @@ class FileSettings:
     enabled: frozenset[str] | None = None
     project_root: Path | None = None
     path_is_test: bool = False
-    #: Cross-module names (`rules.workspace_index.IndexView`); None = single-file analysis.
+    #: Cross-module names (`rules.index.IndexView`); None = single-file analysis.
     workspace_index: "IndexView | None" = field(default=None, compare=False, repr=False)
 
     @classmethod

@@ -135,7 +135,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.no_index:
         results = check_paths(files, resolver, args.jobs, keep_text=keep_text)
     else:
-        from resilint.rules.workspace_index import check_paths_indexed
+        from resilint.rules.runner import check_paths_indexed
 
         results = check_paths_indexed(files, resolver, args.jobs, keep_text=keep_text)
     if args.output_format == "text":

@@ -80,7 +80,7 @@ class Diagnostics:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="resilint-analysis")
         self._result_counter = 0
         self.workspace = WorkspaceCheck(self)  # workspace/diagnostic and resilint.checkWorkspace
-        #: server/workspace_index.ServerIndexes, once the server wires it: cross-module names.
+        #: server/indexing.ServerIndexes, once the server wires it: cross-module names.
         self.indexes: Any = None
         self._warming = False
 

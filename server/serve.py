@@ -22,7 +22,7 @@ from . import code_actions, commands, completion, logs, notebooks  # noqa: E402
 from . import diagnostics as diagnostics_mod  # noqa: E402
 from . import hover as hover_feature  # noqa: E402
 from .diagnostics import Diagnostics  # noqa: E402
-from .workspace_index import ServerIndexes  # noqa: E402
+from .indexing import ServerIndexes  # noqa: E402
 from .documents import Document  # noqa: E402
 from .protocol import ResilintServer  # noqa: E402
 from .session import Session  # noqa: E402

@@ -13,14 +13,11 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
 from pygls.exceptions import JsonRpcException
-
-if TYPE_CHECKING:
-    from .diagnostics import Diagnostics
 
 log = logging.getLogger("resilint.server")
 
@@ -102,8 +99,23 @@ class _DiskFile:
     result_id: str
 
 
+class AnalysisHost(Protocol):
+    """What the workspace check needs from the per-document diagnostics (`diagnostics.Diagnostics`
+    implements it). An interface here, not an import: `diagnostics` owns a `WorkspaceCheck`, so
+    the dependency points one way only."""
+
+    server: Any
+    session: Any
+    executor: Any
+
+    async def ensure_current(self, doc: Any) -> None: ...
+    def _report_config_error(self, source: Path | None, error: Any) -> None: ...
+    def _workspace_files(self, open_paths: set[Path]) -> list[tuple[Path, Any, Any]]: ...
+    def _disk_diagnostics(self, path: Path, settings: Any, max_size: int) -> list[types.Diagnostic]: ...
+
+
 class WorkspaceCheck:
-    def __init__(self, diagnostics: Diagnostics) -> None:
+    def __init__(self, diagnostics: AnalysisHost) -> None:
         self.diagnostics = diagnostics
         self.session = diagnostics.session
         self.server = diagnostics.server

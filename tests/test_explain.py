@@ -1,4 +1,4 @@
-"""Hover explanations (rules/explain.py): findings, suppression codes, APIs, team guides, locale."""
+"""Hover explanations (rules/explain/): findings, suppression codes, APIs, team guides, locale."""
 from __future__ import annotations
 
 import ast
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from resilint.rules import explain
+from resilint.rules.explain import locate as explain_locate
 from resilint.rules.engine import analyze
 from resilint.rules.explain import (
     MAX_CHARS,
@@ -446,9 +447,9 @@ def fake():
         positions = []
         for i, src in enumerate(text.split("\n")):
             positions += [(i, m.end() - 1) for m in re.finditer(r"[A-Za-z_]\w*", src)]
-        monkeypatch.setattr(explain, "_PARTIAL_MIN_LINES", 10**9)
+        monkeypatch.setattr(explain_locate, "_PARTIAL_MIN_LINES", 10**9)
         full = [api_qualname_at(text, f"full{n}.py", i, c) for i, c in positions]
-        monkeypatch.setattr(explain, "_PARTIAL_MIN_LINES", 0)
+        monkeypatch.setattr(explain_locate, "_PARTIAL_MIN_LINES", 0)
         # every position that resolves, and a sample of the others
         sample = [(p, q) for k, (p, q) in enumerate(zip(positions, full)) if q is not None or k % 10 == 0]
         for (i, c), expected in sample:

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from resilint.rules.engine import analyze
-from resilint.rules.incremental import IncrementalAnalyzer, split_keepends
+from resilint.rules.incremental import IncrementalAnalyzer
+from resilint.rules.incremental.chunks import split_keepends
 from resilint.rules.model import Rule, Severity, Span
 from resilint.rules.registry import all_rules
 from resilint.rules.settings import FileSettings, Options
@@ -590,7 +591,7 @@ def test_cross_module_names_keep_analysis_incremental(tmp_path: Path) -> None:
     the module's body), so edits stay incremental and findings follow the other module."""
     import dataclasses
 
-    from resilint.rules.workspace_index import WorkspaceIndex
+    from resilint.rules.index import WorkspaceIndex
 
     pkg = tmp_path / "app"
     pkg.mkdir()

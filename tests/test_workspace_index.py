@@ -1,4 +1,4 @@
-"""Cross-module analysis: the workspace index (rules/workspace_index.py) on real multi-module trees."""
+"""Cross-module analysis: the workspace index (rules/index/) on real multi-module trees."""
 from __future__ import annotations
 
 import json
@@ -10,14 +10,9 @@ import pytest
 from resilint.rules.config import ConfigResolver
 from resilint.rules.engine import analyze
 from resilint.rules.settings import FileSettings
-from resilint.rules.workspace_index import (
-    INDEX_VERSION,
-    IndexedCall,
-    WorkspaceIndex,
-    check_paths_indexed,
-    module_name,
-    summarize,
-)
+from resilint.rules.index import IndexedCall, WorkspaceIndex, module_name, summarize
+from resilint.rules.index.summary import INDEX_VERSION
+from resilint.rules.runner import check_paths_indexed
 
 HTTP = """\
 import requests

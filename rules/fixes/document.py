@@ -22,16 +22,16 @@ import dataclasses
 import difflib
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
+from typing import Callable, Iterable, Sequence, TypeVar
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from ..model import Applicability, Edit, Fix, Span
+from ..settings import FileSettings
 from .chunks import View, cached_lines, chunk_index, chunks_of, header_end, line_starts, lines_keepends
+from .imports import _import_only, ensure_import, local_modules
 
-if TYPE_CHECKING:
-    from ..settings import FileSettings
 
 N = TypeVar("N", bound=cst.CSTNode)
 
@@ -223,8 +223,6 @@ def _parse_view(text: str, keep: frozenset[int]) -> _Parsed:
 @lru_cache(maxsize=16)
 def _import_bindings(source: str) -> dict[str, str]:
     """`local_modules` of the imports alone, cached by their text: edits elsewhere keep it."""
-    from .imports import local_modules
-
     return local_modules(cst.parse_module(source))
 
 
@@ -237,8 +235,6 @@ class FixDocument:
         self.text = text
         self.path = path
         if settings is None:
-            from ..settings import FileSettings
-
             settings = FileSettings.default()
         self.settings = settings
         self.partial = partial
@@ -298,8 +294,6 @@ class FixDocument:
         """`imports.local_modules` of the file (local name -> what it stands for), parsing only
         the header and the top-level imports: cheap on any file, whatever the focus. Read only
         (cached, shared)."""
-        from .imports import local_modules
-
         chunks = chunks_of(self.text)
         if chunks is not None:
             lines = cached_lines(self.text)
@@ -321,8 +315,6 @@ class FixDocument:
 
     def ensure_import(self, module: cst.Module, mod: str, name: str | None = None) -> tuple[cst.Module, str]:
         """`imports.ensure_import` aware of the names bound outside a view."""
-        from .imports import ensure_import
-
         return ensure_import(module, mod, name, extra_bound=self.other_bound_names())
 
     def top_level_def(self, name: str) -> cst.FunctionDef | cst.ClassDef | None:
@@ -462,7 +454,6 @@ class FixDocument:
                 # imports added at the end of the header and a rewrite of the statement that
                 # follows it in the view (far below in the file) come as one replacement: the
                 # imports go with the header, as in a whole-file parse
-                from .imports import _import_only  # the import-line test the import placement uses
 
                 k = j1
                 while k < j2 - (i2 - i1) and _import_only(new.body[k]):
@@ -515,18 +506,29 @@ class FixDocument:
         callable that receives the local expression text of each import (in order) and returns
         the new node, e.g. `lambda stop: add_keyword(call, "stop", f"{stop}(3)")`.
         """
+        names = self.import_spellings(imports)
+        new_node = build(*names) if callable(build) and not isinstance(build, cst.CSTNode) else build
+        new_module = self.with_imports(self.replace_node(node, new_node), imports, names)  # type: ignore[arg-type]
+        return None if new_module is None else self.fix(message, applicability, new_module)
+
+    def import_spellings(self, imports: Sequence[tuple[str, str | None]]) -> list[str]:
+        """How each `(module, name)` of `imports` will be spelled in this file once added."""
         names: list[str] = []
         probe = self.module
         for mod, name in imports:
             probe, spelled = self.ensure_import(probe, mod, name)
             names.append(spelled)
-        new_node = build(*names) if callable(build) and not isinstance(build, cst.CSTNode) else build
-        new_module = self.replace_node(node, new_node)  # type: ignore[arg-type]
-        for (mod, name), wanted in zip(imports, names):
-            new_module, spelled = self.ensure_import(new_module, mod, name)
-            if spelled != wanted:  # the replacement changed what the module binds: give up
+        return names
+
+    def with_imports(self, module: cst.Module, imports: Sequence[tuple[str, str | None]],
+                     spellings: Sequence[str]) -> cst.Module | None:
+        """`module` with `imports` added, or None when an edit changed how one is spelled
+        (the replacement rebound a name the fix relies on: give up rather than guess)."""
+        for (mod, name), wanted in zip(imports, spellings):
+            module, spelled = self.ensure_import(module, mod, name)
+            if spelled != wanted:
                 return None
-        return self.fix(message, applicability, new_module)
+        return module
 
 
 def _with_child(parent: cst.CSTNode, child: cst.CSTNode, new: cst.CSTNode) -> cst.CSTNode:

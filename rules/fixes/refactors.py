@@ -257,11 +257,7 @@ def _breaker(doc: "FixDocument", span: Span) -> Fix | None:
     else:
         imports = [("pybreaker", None)]
         template = f"{name} = {{0}}.CircuitBreaker(fail_max={opts.fail_max}, reset_timeout={number(opts.reset_timeout)})\n"
-    spelled: list[str] = []
-    probe = doc.module
-    for mod, attr in imports:
-        probe, s = doc.ensure_import(probe, mod, attr)
-        spelled.append(s)
+    spelled = doc.import_spellings(imports)
     index = next(i for i, s in enumerate(doc.module.body) if s is top)
     module = doc.replace_node(fn, add_decorator(fn, name))
     body = list(module.body)
@@ -269,11 +265,9 @@ def _breaker(doc: "FixDocument", span: Span) -> Fix | None:
     stmt = cst.parse_statement(template.format(*spelled), config=module.config_for_parsing)
     body[index] = old.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
     body.insert(index, stmt.with_changes(leading_lines=old.leading_lines))
-    module = module.with_changes(body=body)
-    for (mod, attr), wanted in zip(imports, spelled):
-        module, s = doc.ensure_import(module, mod, attr)
-        if s != wanted:
-            return None
+    module = doc.with_imports(module.with_changes(body=body), imports, spelled)
+    if module is None:
+        return None
     lib = "aiobreaker" if is_async else "pybreaker"
     return doc.fix(f"Protect with a circuit breaker (`{name}`, {lib})", "unsafe", module)
 

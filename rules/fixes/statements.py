@@ -71,20 +71,12 @@ def rewrite_with_module_statement(
     top = top_level_of(doc, node)
     if top is None:
         return None
-    spelled: list[str] = []
-    probe = doc.module
-    for mod, name in imports:
-        probe, s = doc.ensure_import(probe, mod, name)
-        spelled.append(s)
+    spelled = doc.import_spellings(imports)
     index = next(i for i, s in enumerate(doc.module.body) if s is top)
     module = doc.replace_node(node, new_node)
     if statement is not None:
         module = insert_before(module, module.body[index], statement.format(*spelled))
-    for (mod, name), wanted in zip(imports, spelled):
-        module, s = doc.ensure_import(module, mod, name)
-        if s != wanted:
-            return None
-    return module
+    return doc.with_imports(module, imports, spelled)
 
 
 # ----- RES900: unused suppressions -----------------------------------------------------------------

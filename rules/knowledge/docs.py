@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .model import FIELD_LABELS, PLAYBOOK_FIELDS, TEMPLATE_FIELDS, Entry
+from .model import FIELD_LABELS, Entry
 from .store import all_entries, entries_of_kind, get_entry
 
 __all__ = ["DEFAULT_DOCS_DIR", "REGENERATE_COMMAND", "generate_guide_docs", "write_guide_docs"]
@@ -62,9 +62,7 @@ def _entry_section(entry: Entry, locale: str, level: int = 3) -> list[str]:
     body = entry.body_for(locale)
     if body:
         lines += [body, ""]
-    order = list(PLAYBOOK_FIELDS) if entry.kind == "playbook" else list(TEMPLATE_FIELDS) if entry.kind == "template" else []
-    names = order + [n for n in entry.fields if n not in order]
-    for name in names:
+    for name in entry.field_names():
         value = entry.field_for(name, locale)
         if not value:
             continue

@@ -163,6 +163,12 @@ class Entry:
     def body_for(self, locale: str = DEFAULT_LOCALE) -> str:
         return _pick(self.body, locale) or ""
 
+    def field_names(self) -> list[str]:
+        """The entry's field names in display order: a playbook's or template's own order
+        first, then any other field it has."""
+        order = list(PLAYBOOK_FIELDS) if self.kind == "playbook" else list(TEMPLATE_FIELDS) if self.kind == "template" else []
+        return order + [n for n in self.fields if n not in order]
+
     def field_for(self, name: str, locale: str = DEFAULT_LOCALE) -> Any:
         return _pick(self.fields.get(name, {}), locale)
 

@@ -9,8 +9,6 @@ from .mdsafe import escape_markdown
 from .model import (
     FIELD_LABELS,
     KIND_LABELS,
-    PLAYBOOK_FIELDS,
-    TEMPLATE_FIELDS,
     ApiDoc,
     Entry,
     normalize_locale,
@@ -84,9 +82,7 @@ def render_entry_markdown(entry: Entry, locale: str = "en", *, brief: bool = Fal
         return "\n".join(out).rstrip() + "\n"
     if body and (safe or not entry.fields):
         out += ["", esc(body)]
-    order = list(PLAYBOOK_FIELDS) if entry.kind == "playbook" else list(TEMPLATE_FIELDS) if entry.kind == "template" else []
-    names = order + [n for n in entry.fields if n not in order]
-    for name in names:
+    for name in entry.field_names():
         value = entry.field_for(name, loc)
         if not value:
             continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..res._timeouts import LLM_CLIENTS, LLM_TIMEOUT_KWARGS
+from ..apis.timeouts import LLM_CLIENTS, LLM_TIMEOUT_KWARGS
 
 __all__ = [
     "LLM_CLIENTS", "LLM_TIMEOUT_KWARGS", "OPENAI_ROOTS", "ANTHROPIC_ROOTS", "LANGCHAIN_MODELS",

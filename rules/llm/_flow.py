@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..flow import OPAQUE, VALUE, flow_for, taint_sources
-from ..sec._names import words
+from ..names import words
 from ._apis import is_llm_call
 
 if TYPE_CHECKING:

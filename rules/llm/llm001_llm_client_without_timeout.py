@@ -5,6 +5,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from ..context import call_has_arg
+from ..index import defined_here_uses
 from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._apis import LITELLM_CALLS, LLM_CLIENTS, LLM_TIMEOUT_KWARGS
@@ -196,8 +197,6 @@ used to finish within ten minutes can now fail with a timeout error.
         finding = self.report(call.func, callee=name.replace("()", ""), verb=verb, consequence=consequence,
                               timeout=shown)
         if getattr(self.ctx, "workspace", None) is not None:  # cross-module: where this client is used elsewhere
-            from ..workspace_index import defined_here_uses
-
             finding.related = defined_here_uses(self.ctx, call)
 
 

@@ -6,7 +6,7 @@ import ast
 from ..context import is_none, keyword
 from ..model import Rule, Severity
 from ..names import Binding
-from ..res._retry import loop_header_span
+from ..context import loop_header_span
 from ._apis import is_llm_call, normalize
 
 _AGENT_EXECUTORS = frozenset(

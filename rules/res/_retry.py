@@ -1,14 +1,13 @@
 """Shared helpers for the retry rules (RES010-RES014, RES040). Not a rule module.
 
-Candidates for the engine: `loop_header_span` (any loop rule needs it) and the
-"which decorator retries this function" table (`retry_decorator_of`).
+Candidate for the engine: the "which decorator retries this function" table
+(`retry_decorator_of`). `loop_header_span` moved to `context` (RES013 and LLM005 use it).
 """
 from __future__ import annotations
 
 import ast
 from typing import TYPE_CHECKING
 
-from ..model import Span
 
 if TYPE_CHECKING:
     from ..context import FileContext
@@ -180,26 +179,3 @@ def retry_decorator_of(ctx: "FileContext", fn: ast.FunctionDef | ast.AsyncFuncti
             if bind is not None and is_true(bind.value) and self_retry_calls(fn):
                 return f"{shown(name)}(bind=True)"
     return None
-
-
-# ----- ranges -----------------------------------------------------------------------
-def loop_header_span(ctx: "FileContext", node: ast.For | ast.AsyncFor | ast.While) -> Span:
-    """`for x in y:` / `while cond:` only, up to and including the colon."""
-    last = node.test if isinstance(node, ast.While) else node.iter
-    start = ctx.span_of(node)
-    end = ctx.span_of(last)
-    lines = ctx.index.lines
-    line, col = end.end_line, end.end_col
-    # Skip closing parentheses, whitespace, comments and line continuations up to the ':'.
-    while line < len(lines):
-        text = lines[line]
-        while col < len(text):
-            ch = text[col]
-            if ch == ":":
-                return Span(start.line, start.col, line, col + 1)
-            if ch == "#":
-                break
-            col += 1
-        line += 1
-        col = 0
-    return Span(start.line, start.col, end.end_line, end.end_col)

@@ -5,9 +5,10 @@ import ast
 from typing import TYPE_CHECKING
 
 from ..context import call_has_arg, keyword
+from ..index import defined_here_uses
 from ..model import Finding, Fix, Related, Rule, Severity
 from ..names import Binding
-from ._http import REQUESTS_FUNCTIONS, REQUESTS_SESSION_METHODS, TIMEOUT_POSITIONS
+from ..apis.http import REQUESTS_FUNCTIONS, REQUESTS_SESSION_METHODS, TIMEOUT_POSITIONS
 
 if TYPE_CHECKING:
     from ..fixes.document import FixDocument
@@ -113,8 +114,6 @@ a call that used to wait indefinitely can now raise `Timeout`, which changes beh
                 f"`{origin.qualname}` is a `{origin.ctor}` built here; it has no default timeout",
             ),)
         elif getattr(self.ctx, "workspace", None) is not None:
-            from ..workspace_index import defined_here_uses
-
             finding.related = defined_here_uses(self.ctx, call, functions_only=True)
 
     @classmethod

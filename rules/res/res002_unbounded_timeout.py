@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..context import is_none
 from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
-from ._timeouts import (
+from ..apis.timeouts import (
     AIOHTTP_CLIENT_TIMEOUTS,
     CLIENTS,
     HTTPX_CLIENT_CONSTRUCTORS,

@@ -9,7 +9,7 @@ from ..context import call_has_arg
 from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._session_requests import all_requests_bounded
-from ._timeouts import CLIENTS, ClientSpec, string_mentions
+from ..apis.timeouts import CLIENTS, ClientSpec, string_mentions
 
 #: redis-py 8.0 gave clients 5 s socket timeouts by default.
 _REDIS_BOUNDED_SINCE = (8, 0)

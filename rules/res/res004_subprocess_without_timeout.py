@@ -8,7 +8,7 @@ from ..context import call_has_arg, keyword
 from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._terminal import runs_on_terminal
-from ._timeouts import SUBPROCESS_TIMEOUTS
+from ..apis.timeouts import SUBPROCESS_TIMEOUTS
 
 if TYPE_CHECKING:
     from ..fixes.document import FixDocument

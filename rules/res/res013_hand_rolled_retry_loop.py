@@ -4,8 +4,9 @@ from __future__ import annotations
 import ast
 
 from ..model import Rule, Severity
-from ._http import HTTPX_FUNCTIONS, REQUESTS_FUNCTIONS, REQUESTS_SESSION_METHODS
-from ._retry import loop_header_span, shown
+from ..apis.http import HTTPX_FUNCTIONS, REQUESTS_FUNCTIONS, REQUESTS_SESSION_METHODS
+from ..context import loop_header_span
+from ._retry import shown
 
 #: Module-level functions that do network / database / LLM I/O.
 _IO_FUNCTIONS = frozenset(

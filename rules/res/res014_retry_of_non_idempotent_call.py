@@ -5,7 +5,7 @@ import ast
 
 from ..model import Rule, Severity
 from ..names import Binding
-from ._http import REQUESTS_SESSIONS
+from ..apis.http import REQUESTS_SESSIONS
 from ._retry import retry_decorator_of, shown
 
 _WRITE_VERBS = ("post", "patch")

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
-from ._http import BLOCKING_CALLS
+from ..apis.http import BLOCKING_CALLS
 
 if TYPE_CHECKING:
     from ..fixes.document import FixDocument

@@ -1,7 +1,7 @@
 """Tables of APIs shared by the SEC rules (one place for the names)."""
 from __future__ import annotations
 
-from ..res._http import HTTP_VERBS, HTTPX_FUNCTIONS, REQUESTS_FUNCTIONS, REQUESTS_SESSIONS
+from ..apis.http import HTTP_VERBS, HTTPX_FUNCTIONS, REQUESTS_FUNCTIONS, REQUESTS_SESSIONS
 
 HTTPX_CLIENT_INSTANCES = ("httpx.Client()", "httpx.AsyncClient()")
 HTTPX_CLIENT_METHODS = frozenset(

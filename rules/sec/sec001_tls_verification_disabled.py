@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from ..context import keyword
 from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
-from ..res._http import HTTPX_FUNCTIONS, REQUESTS_FUNCTIONS, REQUESTS_SESSIONS
+from ..apis.http import HTTPX_FUNCTIONS, REQUESTS_FUNCTIONS, REQUESTS_SESSIONS
 from ._apis import AIOHTTP_FUNCTIONS, AIOHTTP_METHODS, HTTPX_CLIENT_INSTANCES, HTTPX_CLIENT_METHODS, REQUESTS_SESSION_CALLS
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from ..model import Finding, Fix, Rule, Severity
-from ._names import words
+from ..names import words
 
 if TYPE_CHECKING:
     from ..fixes.document import FixDocument

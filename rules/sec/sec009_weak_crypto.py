@@ -8,7 +8,7 @@ from ..context import keyword
 from ..flow import constant_string
 from ..model import Finding, Fix, Rule, Severity
 from ..names import Binding
-from ._names import words
+from ..names import words
 
 if TYPE_CHECKING:
     from ..fixes.document import FixDocument

@@ -6,7 +6,7 @@ import ast
 from ..context import keyword
 from ..model import Rule, Severity
 from ..names import Binding
-from ._names import words
+from ..names import words
 
 _DECODE = frozenset({
     "jwt.decode", "jwt.api_jwt.decode", "jwt.PyJWT().decode", "jwt.api_jwt.PyJWT().decode",

@@ -1,4 +1,4 @@
-"""Cross-module findings in the editor: the server's workspace index (server/workspace_index.py)."""
+"""Cross-module findings in the editor: the server's workspace index (server/indexing.py)."""
 from __future__ import annotations
 
 from pathlib import Path

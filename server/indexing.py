@@ -31,7 +31,7 @@ from .documents import PYTHON_SUFFIXES, Document, uri_to_path
 
 if TYPE_CHECKING:  # the index code loads with the first index build, after start-up
     from resilint.rules.settings import FileSettings
-    from resilint.rules.workspace_index import IndexView, WorkspaceIndex
+    from resilint.rules.index import IndexView, WorkspaceIndex
     from .diagnostics import Diagnostics
     from .session import Session
 
@@ -125,7 +125,7 @@ class ServerIndexes:
         t0 = time.perf_counter()
         try:
             # One process: forking a server that runs threads is not safe.
-            from resilint.rules.workspace_index import WorkspaceIndex
+            from resilint.rules.index import WorkspaceIndex
 
             index = WorkspaceIndex.build(root, jobs=1)
         except Exception:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from ._http import (
+from .http import (
     HTTP_VERBS,
     HTTPX_FUNCTIONS,
     REQUESTS_FUNCTIONS,
