@@ -15,6 +15,7 @@ from typing import Any
 
 from .index.store import WorkspaceIndex
 from .index.fingerprints import dependency_keys
+from .notebook import NOTEBOOK_SUFFIX, NotebookError, read_notebook
 from .results_cache import ResultsCache, SettingsKeys, cache_dir_for, entry_key
 from .runner import FileResult, build_indexes, run_indexed
 from .source_files import SkippedFile, check_regular, display_text, read_source_file
@@ -99,11 +100,28 @@ def _lookup(path: Path, settings: Any, root: str, index_root: str | None, deps: 
     findings = cache.lookup(real, key)
     if findings is None:
         return _Pending(cache, real, st, content_hash, key)
+    if path.suffix == NOTEBOOK_SUFFIX:
+        return _notebook_hit(path, limit, findings, keep_text)
     text = None
     if keep_text and findings:
         data = _read(path, limit)
         text = None if data is None else display_text(data)
     return FileResult(path, findings, text)
+
+
+def _notebook_hit(path: Path, limit: int, findings: list, keep_text: bool) -> FileResult | None:
+    """A cached notebook's result with its cells again (its spans are in the cells joined): the
+    JSON is read, not analysed. None (analyse it) when it no longer reads as a notebook."""
+    if not findings:
+        return FileResult(path, findings)
+    data = _read(path, limit)
+    try:
+        cells = read_notebook(data).code_source() if data is not None else None
+    except NotebookError:
+        cells = None
+    if cells is None:
+        return None
+    return FileResult(path, findings, cells.text if keep_text else None, cells=cells)
 
 
 def _read(path: Path, limit: int) -> bytes | None:

@@ -54,4 +54,5 @@ def redis_version(configured: str | None, root: Path | None) -> tuple[int, ...] 
 
 #: Folders never walked (the CLI's discovery, the index, the server's workspace check).
 DEFAULT_EXCLUDES = (".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "build", "dist",
-                    "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".eggs")
+                    "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".eggs",
+                    ".ipynb_checkpoints")  # Jupyter's autosaved copies of each notebook, as ruff excludes

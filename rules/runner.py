@@ -12,7 +12,8 @@ from .config import DEFAULT_EXCLUDES, ConfigResolver
 from .engine import analyze
 from .index.store import WorkspaceIndex
 from .index.view import IndexView
-from .model import Finding
+from .model import SYNTAX_ERROR, Finding, Severity, Span
+from .notebook import NOTEBOOK_SUFFIX, CellSource, NotebookError, is_python_notebook, read_notebook
 from .settings import FileSettings
 from .source_files import SkippedFile, check_regular, display_text, read_source_file
 
@@ -26,6 +27,7 @@ class FileResult:
     text: str | None = None  # kept only when the caller needs excerpts or fixes
     #: Why the file was skipped (not analysed): shown on stderr, in JSON and in SARIF.
     note: str | None = None
+    cells: CellSource | None = None  # a notebook: spans are in its code cells joined (rules/notebook.py)
 
 
 def discover(paths: list[Path], resolver: ConfigResolver, skipped: list[FileResult] | None = None) -> list[Path]:
@@ -61,7 +63,7 @@ def discover(paths: list[Path], resolver: ConfigResolver, skipped: list[FileResu
                 d for d in dirs if d not in DEFAULT_EXCLUDES and not config.is_excluded(base / d)
             )
             for name in sorted(files):
-                if name.endswith(".py"):
+                if name.endswith((".py", NOTEBOOK_SUFFIX)):
                     path = base / name
                     if path not in seen and not config.is_excluded(path):
                         take(path, config.options.max_file_size)
@@ -73,8 +75,24 @@ def check_file(path: Path, settings: FileSettings, keep_text: bool = False) -> F
         data = read_source_file(path, settings.options.max_file_size)
     except SkippedFile as skip:
         return FileResult(path, [], note=f"skipped: {skip.reason}")
+    if path.suffix == NOTEBOOK_SUFFIX:
+        return check_notebook(path, data, settings, keep_text)
     result = analyze(data, str(path), settings)
     return FileResult(path, result.findings, display_text(data) if keep_text else None)
+
+
+def check_notebook(path: Path, data: bytes, settings: FileSettings, keep_text: bool = False) -> FileResult:
+    """A notebook's code cells analysed as one module (positions map back through `cells`)."""
+    try:
+        notebook = read_notebook(data)
+    except NotebookError as exc:
+        finding = Finding(SYNTAX_ERROR, f"cannot read notebook: {exc}", Span(0, 0, 0, 0), Severity.ERROR)
+        return FileResult(path, [finding])
+    if not is_python_notebook(notebook):
+        return FileResult(path, [], note=f"skipped: a {notebook.language} notebook, not Python")
+    cells = notebook.code_source()
+    result = analyze(cells.text, str(path), settings)
+    return FileResult(path, result.findings, cells.text if keep_text else None, cells=cells)
 
 
 def _check_job(job: tuple[Path, FileSettings, bool]) -> FileResult:

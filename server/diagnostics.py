@@ -22,6 +22,7 @@ from lsprotocol import types
 
 from .convert import config_error_diagnostic, to_diagnostic
 from .documents import PYTHON_SUFFIXES, Document, uri_to_path
+from .notebooks import NotebookDocument
 from .session import Session
 from .workspace_check import WorkspaceCheck
 
@@ -213,6 +214,9 @@ class Diagnostics:
             doc.fingerprint = fingerprint
         doc._diagnostics = diagnostics
         if not self.session.pull_diagnostics:
+            if isinstance(doc, NotebookDocument):  # one publication per cell
+                doc.publish(self.server, diagnostics, version)
+                return
             self.server.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=diagnostics, version=version)
             )
@@ -254,7 +258,9 @@ class Diagnostics:
     def clear(self, doc: Document) -> None:
         if doc.pending is not None:
             doc.pending.cancel()
-        if not self.session.pull_diagnostics:
+        if not self.session.pull_diagnostics and isinstance(doc, NotebookDocument):
+            doc.publish(self.server, [], None)
+        elif not self.session.pull_diagnostics:
             self.server.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=[]))
 

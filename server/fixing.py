@@ -19,6 +19,11 @@ def run_fixes(args: argparse.Namespace, files: list[Path], resolver: ConfigResol
     fixed_total = 0
     for path in files:
         settings = resolver.for_path(path).settings_for(path)
+        if path.suffix == ".ipynb":
+            applied, remaining = _fix_notebook(args, path, settings, fix_all)
+            fixed_total += applied
+            remaining_total += remaining
+            continue
         try:
             original = path.read_bytes().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
@@ -44,3 +49,18 @@ def run_fixes(args: argparse.Namespace, files: list[Path], resolver: ConfigResol
     if args.diff:
         return 1 if fixed_total else 0
     return 1 if remaining_total else 0
+
+
+def _fix_notebook(args: argparse.Namespace, path: Path, settings, fix_all) -> tuple[int, int]:
+    """Fix a notebook's code cells (server/notebook_fixing.py); (applied, remaining)."""
+    from .notebook_fixing import fix_notebook
+
+    result = fix_notebook(path, settings, args.unsafe_fixes, fix_all)
+    if result.problem:
+        print(f"{path}: {result.problem}", file=sys.stderr)
+    if result.new_raw is not None:
+        if args.diff:
+            sys.stdout.writelines(result.diff)
+        else:
+            path.write_text(result.new_raw, encoding="utf-8", newline="")
+    return result.applied, result.remaining

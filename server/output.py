@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
 from resilint.rules.config import ConfigResolver
 from resilint.rules.doc_links import docs_home
 from resilint.rules.docs import docs_body, sections
-from resilint.rules.model import Finding, Fix, Severity
+from resilint.rules.model import Finding, Fix, Severity, Span
 from resilint.rules.registry import all_rules, get_rule
 from resilint.rules.runner import FileResult
 from resilint.rules.source import split_lines
@@ -39,6 +40,21 @@ def docs_url_for(resolver: ConfigResolver | None, path: Path) -> str | None:
     return resolver.for_path(path).options.docs_url if resolver is not None else None
 
 
+def _place(result: FileResult, span: Span) -> tuple[int | None, Span]:
+    """(cell number, span in that cell) in a notebook; (None, span) in a Python file."""
+    placed = result.cells.to_cell(span) if result.cells is not None else None
+    if placed is None:
+        return None, span
+    return result.cells.keys[placed[0]], placed[1]  # type: ignore[union-attr,return-value]
+
+
+def _where(result: FileResult, span: Span) -> str:
+    """`path:line:col`, or ruff's `nb.ipynb:cell 3:line:col` in a notebook."""
+    cell, s = _place(result, span)
+    at = f"cell {cell}:" if cell is not None else ""
+    return f"{_display(result.path)}:{at}{s.line + 1}:{s.col + 1}"
+
+
 def rows(results: Iterable[FileResult]) -> Iterable[tuple[FileResult, Finding]]:
     for result in results:
         for finding in result.findings:
@@ -54,10 +70,13 @@ def text_report(results: list[FileResult], *, show_source: bool = True, color: b
     for result, f in rows(results):
         total += 1
         mark = " [*]" if fixes is not None and fixes.applicable(result, f) else ""
-        s = f.span
-        out.append(f"{_display(result.path)}:{s.line + 1}:{s.col + 1}: {f.code}{mark} {f.message}")
+        out.append(f"{_where(result, f.span)}: {f.code}{mark} {f.message}")
         if show_source and result.text is not None:
-            out.extend(_excerpt(result.text, f))
+            placed = result.cells.to_cell(f.span) if result.cells is not None else None
+            if placed is not None:  # a notebook: the cell's own text, numbered from its first line
+                out.extend(_excerpt(result.cells.sources[placed[0]], replace(f, span=placed[1])))  # type: ignore[union-attr]
+            else:
+                out.extend(_excerpt(result.text, f))
     if total:
         out.append(f"Found {total} finding{'s' if total != 1 else ''}.")
         summary = fixes.counts(results).summary(fixes.unsafe_cli) if fixes is not None else None
@@ -103,20 +122,22 @@ def statistics_report(results: list[FileResult]) -> str:
 
 
 # ----- json (ruff's shape) --------------------------------------------------------
-def fix_json(fix: Fix | None) -> dict | None:
-    """ruff's `fix` object: {applicability, message, edits} (1-based rows and columns)."""
+def fix_json(fix: Fix | None, result: FileResult | None = None) -> dict | None:
+    """ruff's `fix` object: {applicability, message, edits} (1-based rows and columns; in a
+    notebook, positions in the finding's cell, as ruff writes them)."""
     if fix is None:
         return None
+    spans = [e.span if result is None else _place(result, e.span)[1] for e in fix.edits]
     return {
         "applicability": fix.applicability,
         "message": fix.message,
         "edits": [
             {
                 "content": e.new_text,
-                "location": {"row": e.span.line + 1, "column": e.span.col + 1},
-                "end_location": {"row": e.span.end_line + 1, "column": e.span.end_col + 1},
+                "location": {"row": s.line + 1, "column": s.col + 1},
+                "end_location": {"row": s.end_line + 1, "column": s.end_col + 1},
             }
-            for e in fix.edits
+            for e, s in zip(fix.edits, spans)
         ],
     }
 
@@ -126,14 +147,14 @@ def json_items(results: list[FileResult], fixes: ReportFixes | None = None) -> l
     items = []
     for result, f in rows(results):
         docs_url = docs_url_for(fixes.resolver, result.path) if fixes is not None else None
-        s = f.span
+        cell, s = _place(result, f.span)  # a notebook: ruff's 1-based cell number, positions in it
         items.append({
-            "cell": None,
+            "cell": cell,
             "code": f.code,
             "confidence": f.confidence.value,
             "end_location": {"row": s.end_line + 1, "column": s.end_col + 1},
             "filename": str(result.path.resolve()),
-            "fix": fix_json(fixes.fix(result, f)) if fixes is not None else None,
+            "fix": fix_json(fixes.fix(result, f), result) if fixes is not None else None,
             "location": {"row": s.line + 1, "column": s.col + 1},
             "message": f.message,
             "noqa_row": s.line + 1,
@@ -152,8 +173,10 @@ def json_report(results: list[FileResult], fixes: ReportFixes | None = None) -> 
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.HINT: "note"}
 
 
-def sarif_fix(uri: str, fix: Fix) -> dict:
-    """A SARIF `fix`: the edits as replacements in the result's file."""
+def sarif_fix(uri: str, fix: Fix, result: FileResult | None = None) -> dict:
+    """A SARIF `fix`: the edits as replacements in the result's file (in a notebook, regions
+    in the cell, like the result's own region)."""
+    spans = [e.span if result is None else _place(result, e.span)[1] for e in fix.edits]
     return {
         "description": {"text": f"{fix.message} ({fix.applicability} fix)"},
         "artifactChanges": [{
@@ -161,14 +184,14 @@ def sarif_fix(uri: str, fix: Fix) -> dict:
             "replacements": [
                 {
                     "deletedRegion": {
-                        "startLine": e.span.line + 1,
-                        "startColumn": e.span.col + 1,
-                        "endLine": e.span.end_line + 1,
-                        "endColumn": e.span.end_col + 1,
+                        "startLine": s.line + 1,
+                        "startColumn": s.col + 1,
+                        "endLine": s.end_line + 1,
+                        "endColumn": s.end_col + 1,
                     },
                     "insertedContent": {"text": e.new_text},
                 }
-                for e in fix.edits
+                for e, s in zip(fix.edits, spans)
             ],
         }],
     }
@@ -199,12 +222,12 @@ def sarif_report(results: list[FileResult], version: str, fixes: ReportFixes | N
         })
     sarif_results = []
     for result, f in rows(results):
-        s = f.span
+        cell, s = _place(result, f.span)
         uri = _display(result.path).replace("\\", "/")
         entry = {
             "ruleId": f.code,
             "level": _SARIF_LEVEL[f.severity],
-            "message": {"text": f.message},
+            "message": {"text": f.message if cell is None else f"cell {cell}: {f.message}"},
             "locations": [{
                 "physicalLocation": {
                     "artifactLocation": {"uri": uri},
@@ -214,7 +237,10 @@ def sarif_report(results: list[FileResult], version: str, fixes: ReportFixes | N
                         "endLine": s.end_line + 1,
                         "endColumn": s.end_col + 1,
                     },
-                }
+                },
+                # a notebook: the region is in the cell (1-based among all cells), as ruff counts
+                **({"logicalLocations": [{"name": f"cell {cell}", "kind": "module"}],
+                    "properties": {"cell": cell}} if cell is not None else {}),
             }],
         }
         entry["properties"] = {"precision": f.confidence.value}
@@ -222,7 +248,7 @@ def sarif_report(results: list[FileResult], version: str, fixes: ReportFixes | N
             entry["ruleIndex"] = index[f.code]
         fix = fixes.fix(result, f) if fixes is not None else None
         if fix is not None:
-            entry["fixes"] = [sarif_fix(uri, fix)]
+            entry["fixes"] = [sarif_fix(uri, fix, result)]
         sarif_results.append(entry)
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -257,9 +283,9 @@ def _gh_escape(value: str, prop: bool = False) -> str:
 def github_report(results: list[FileResult]) -> str:
     lines = []
     for result, f in rows(results):
-        s = f.span
+        cell, s = _place(result, f.span)
         props = ",".join([
-            f"title={_gh_escape(f'resilint ({f.code})', True)}",
+            f"title={_gh_escape(f'resilint ({f.code})' + (f' cell {cell}' if cell is not None else ''), True)}",
             f"file={_gh_escape(_display(result.path), True)}",
             f"line={s.line + 1}", f"col={s.col + 1}",
             f"endLine={s.end_line + 1}", f"endColumn={s.end_col + 1}",

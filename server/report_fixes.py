@@ -83,7 +83,8 @@ class ReportFixes:
     def _document(self, result: FileResult) -> FixDocument | None:
         if self._doc is not None and self._doc[0] == result.path:
             return self._doc[1]
-        text = result.text
+        # a notebook's fixes are computed on its code cells joined, where its spans are
+        text = result.text if result.cells is None else result.cells.text
         if text is None:
             try:
                 text = result.path.read_bytes().decode("utf-8-sig")

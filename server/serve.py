@@ -18,7 +18,7 @@ from lsprotocol import types  # noqa: E402
 from pygls.capabilities import ServerCapabilitiesBuilder  # noqa: E402
 from pygls.lsp.server import LanguageServer  # noqa: E402
 
-from . import code_actions, commands, completion, logs  # noqa: E402
+from . import code_actions, commands, completion, logs, notebooks  # noqa: E402
 from . import diagnostics as diagnostics_mod  # noqa: E402
 from . import hover as hover_feature  # noqa: E402
 from .diagnostics import Diagnostics  # noqa: E402
@@ -59,7 +59,8 @@ def _version() -> str:
 
 
 def create_server(client_log_level: str = "info") -> LanguageServer:
-    server = ResilintServer("resilint", _version(), text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+    server = ResilintServer("resilint", _version(), text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+                            notebook_document_sync=notebooks.SYNC_OPTIONS)
     session = Session()
     diags = Diagnostics(server, session)
     diags.indexes = indexes = ServerIndexes(session, diags)
@@ -228,6 +229,7 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
     hover_feature.register(server)
     code_actions.register(server)
     completion.register(server)
+    notebooks.register(server)  # last: it wraps the request handlers above for notebook cells
     return server
 
 

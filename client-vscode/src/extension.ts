@@ -148,6 +148,10 @@ async function startServer(context: vscode.ExtensionContext): Promise<void> {
     documentSelector: [
       { scheme: "file", language: "python" },
       { scheme: "untitled", language: "python" },
+      // Notebook cells: with the server's notebookDocumentSync (LSP 3.17) the client sends
+      // Jupyter notebooks through notebookDocument/* (one module, findings across cells); the
+      // filters below also cover cells of other notebook types, synced one cell at a time.
+      { notebook: "*", language: "python" },
       { scheme: "vscode-notebook-cell", language: "python" },
       { scheme: "file", pattern: "**/pyproject.toml" },
     ],

@@ -50,8 +50,12 @@ def _make_client() -> RecordingClient:
 
 
 def capabilities(*, pull: bool = False, encodings: list[str] | None = None,
-                 configuration: bool = True) -> types.ClientCapabilities:
+                 configuration: bool = True, notebooks: bool = False) -> types.ClientCapabilities:
     caps = copy.deepcopy(client_capabilities("visual-studio-code"))
+    if notebooks:  # what VS Code 1.100 sends (pytest-lsp's snapshot has no notebook support)
+        caps.notebook_document = types.NotebookDocumentClientCapabilities(
+            synchronization=types.NotebookDocumentSyncClientCapabilities(
+                dynamic_registration=True, execution_summary_support=True))
     if pull:
         caps.text_document.diagnostic = types.DiagnosticClientCapabilities(dynamic_registration=False)
     else:
@@ -66,7 +70,8 @@ def capabilities(*, pull: bool = False, encodings: list[str] | None = None,
 async def lsp(root: Path, *, pull: bool = False, encodings: list[str] | None = None,
               init_options: dict | None = None, configuration: dict | None = None,
               config_support: bool = True, folders: list[Path] | None = None,
-              server_command: list[str] | None = None) -> AsyncIterator[RecordingClient]:
+              server_command: list[str] | None = None,
+              notebooks: bool = False) -> AsyncIterator[RecordingClient]:
     env = dict(os.environ)
     config = ClientServerConfig(server_command=server_command or SERVER, client_factory=_make_client, server_env=env)
     client: RecordingClient = await config.start()  # type: ignore[assignment]
@@ -74,7 +79,8 @@ async def lsp(root: Path, *, pull: bool = False, encodings: list[str] | None = N
         client.set_configuration(value, scope_uri=scope or None)
     try:
         result = await client.initialize_session(types.InitializeParams(
-            capabilities=capabilities(pull=pull, encodings=encodings, configuration=config_support),
+            capabilities=capabilities(pull=pull, encodings=encodings, configuration=config_support,
+                                      notebooks=notebooks),
             root_uri=root.as_uri(),
             workspace_folders=[types.WorkspaceFolder(uri=f.as_uri(), name=f.name) for f in (folders or [root])],
             initialization_options=init_options,

@@ -3,7 +3,8 @@
 # driven by playwright-core. Installs the built .vsix, opens a copy of the repository's examples/,
 # and asserts the resilint squiggle, the Problems panel row, the hover text, that
 # "resilint: Fix All" lowers the problem count, and that "resilint: Check Workspace" checks
-# every .py file of the folder.
+# every .py file of the folder. Then (nb_check.mjs) a Jupyter notebook: the squiggle in the cell
+# that uses a session built in an earlier cell, and the quick fix applied to that cell.
 # Screenshots go to client-vscode/test/ui/screenshots/.
 #
 #   bash client-vscode/test/ui/run_ui_test.sh
@@ -15,6 +16,7 @@
 #   IMPORT_STRATEGY=useBundled|fromEnvironment
 #   VSIX=client-vscode/resilint.vsix   (built with `npm ci && npm run package` when missing)
 #   SKIP_INSTALL=1                     do not apt-get/npm install anything
+#   SKIP_NOTEBOOK=1 / ONLY_NOTEBOOK=1  skip the notebook check / run only it
 # Debian 12 + Node 20, root for apt-get. First run: ~5-10 min (npm + apt); then ~20 s.
 set -euo pipefail
 UI="$(cd "$(dirname "$0")" && pwd)"
@@ -53,6 +55,22 @@ D="$(mktemp -d "$WORK/run.XXXX")"
 mkdir -p "$D/user/User" "$D/ext"
 # a copy of examples/: fix all (and VS Code's files.refactoring.autoSave) must never touch the repo
 cp -r "$REPO/examples" "$D/examples"
+# a notebook (nbformat 4.5, as Jupyter writes it): cell 1 builds the session, cell 3 uses it
+cat > "$D/examples/fetch_notebook.ipynb" <<'NB'
+{
+ "cells": [
+  {"cell_type": "code", "execution_count": null, "id": "c1", "metadata": {}, "outputs": [],
+   "source": ["import requests\n", "\n", "session = requests.Session()"]},
+  {"cell_type": "markdown", "id": "c2", "metadata": {}, "source": ["# Fetch the page"]},
+  {"cell_type": "code", "execution_count": null, "id": "c3", "metadata": {}, "outputs": [],
+   "source": ["%time x = 1\n", "r = session.get(\"https://example.com\")\n", "print(r.status_code)"]}
+ ],
+ "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+              "language_info": {"name": "python"}},
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+NB
 export XDG_CONFIG_HOME="$D/xdg/config" XDG_DATA_HOME="$D/xdg/data" XDG_CACHE_HOME="$D/xdg/cache" XDG_STATE_HOME="$D/xdg/state"
 cat > "$D/user/User/settings.json" <<JSON
 { "workbench.startupEditor": "none", "security.workspace.trust.enabled": false,
@@ -76,9 +94,15 @@ CSPID=$!
 trap 'kill "$CSPID" 2>/dev/null || true' EXIT
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 rc=0
+if [ "${ONLY_NOTEBOOK:-0}" != 1 ]; then
 CS_URL="http://127.0.0.1:$PORT" WS="$D/examples" FILE="payments_client.py" OUT="$UI/screenshots" \
   EXPECT_FILES="$(find "$D/examples" -name '*.py' | wc -l)" \
   RUN_DIR="$D" CHROMIUM="$CHROMIUM" NODE_PATH="$PW" timeout 240 node "$UI/ui_check.mjs" || rc=$?
+fi
+if [ "${SKIP_NOTEBOOK:-0}" != 1 ]; then
+  CS_URL="http://127.0.0.1:$PORT" WS="$D/examples" NOTEBOOK="fetch_notebook.ipynb" OUT="$UI/screenshots" \
+    CHROMIUM="$CHROMIUM" NODE_PATH="$PW" timeout 240 node "$UI/nb_check.mjs" || rc=$?
+fi
 kill "$CSPID" 2>/dev/null || true; wait "$CSPID" 2>/dev/null || true
 echo "exit=$rc in $(( $(date +%s) - T0 ))s; logs in $D; screenshots in $UI/screenshots"
 exit $rc

@@ -2,8 +2,7 @@
 // open the examples folder and a file, assert the resilint squiggle, Problems row and hover.
 // Env: CS_URL, WS (folder to open), FILE (file name in WS, found by Quick Open), OUT (screenshots).
 import fs from "node:fs";
-import { createRequire } from "node:module";
-const { chromium } = createRequire(import.meta.url)("playwright-core");
+import { launchPage } from "./ui_browser.mjs";
 
 const CS_URL = process.env.CS_URL ?? "http://127.0.0.1:18123";
 const WS = process.env.WS;
@@ -14,14 +13,7 @@ fs.mkdirSync(OUT, { recursive: true });
 const t0 = Date.now();
 const log = (...a) => console.log(`[${Date.now() - t0}ms]`, ...a);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/lib/chromium/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
-});
-const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-page.on("pageerror", (e) => log("pageerror:", String(e).slice(0, 200)));
+const { browser, page } = await launchPage(log);
 let ok = false;
 try {
   await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WS)}`, { waitUntil: "domcontentloaded" });
