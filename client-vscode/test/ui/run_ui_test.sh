@@ -60,10 +60,10 @@ cat > "$D/examples/fetch_notebook.ipynb" <<'NB'
 {
  "cells": [
   {"cell_type": "code", "execution_count": null, "id": "c1", "metadata": {}, "outputs": [],
-   "source": ["import requests\n", "\n", "session = requests.Session()"]},
+   "source": ["import os\n", "import requests\n", "\n", "url = os.environ[\"PAGE_URL\"]\n", "session = requests.Session()"]},
   {"cell_type": "markdown", "id": "c2", "metadata": {}, "source": ["# Fetch the page"]},
   {"cell_type": "code", "execution_count": null, "id": "c3", "metadata": {}, "outputs": [],
-   "source": ["%time x = 1\n", "r = session.get(\"https://example.com\")\n", "print(r.status_code)"]}
+   "source": ["%time x = 1\n", "r = session.get(url)\n", "print(r.status_code)"]}
  ],
  "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
               "language_info": {"name": "python"}},
