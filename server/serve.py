@@ -24,7 +24,7 @@ from . import hover as hover_feature  # noqa: E402
 from .diagnostics import Diagnostics  # noqa: E402
 from .indexing import ServerIndexes  # noqa: E402
 from .documents import Document  # noqa: E402
-from .protocol import ResilintServer  # noqa: E402
+from .protocol import DEFAULT_MAX_MESSAGE_SIZE, ResilintServer  # noqa: E402
 from .session import Session  # noqa: E402
 from .workspace_settings import parse_settings  # noqa: E402
 
@@ -241,16 +241,29 @@ def _parse_tcp(value: str) -> tuple[str, int]:
         raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {value!r}") from None
 
 
+def _size(value: str) -> int:
+    try:
+        size = int(value)
+    except ValueError:
+        size = 0
+    if size <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of bytes, got {value!r}")
+    return size
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="resilint serve", description="Run the resilint language server.")
     parser.add_argument("--stdio", action="store_true", help="use stdio (the default; accepted for LSP clients that pass it)")
     parser.add_argument("--tcp", type=_parse_tcp, metavar="HOST:PORT", help="listen on TCP instead of stdio")
     parser.add_argument("--log-level", default="warning", choices=sorted(logs.LEVELS),
                         help="stderr log level; also the initial window/logMessage level")
+    parser.add_argument("--max-message-size", type=_size, default=DEFAULT_MAX_MESSAGE_SIZE, metavar="BYTES",
+                        help="drop (and log) a JSON-RPC message longer than this (default: 64 MiB)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     logs.setup_stderr(args.log_level)
     client_level = args.log_level if args.log_level in ("debug", "trace") else "info"
     server = create_server(client_level)
+    server.max_message_size = args.max_message_size
     if args.tcp:
         host, port = args.tcp
         log.warning("resilint language server listening on %s:%d", host, port)
