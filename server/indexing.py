@@ -368,6 +368,17 @@ class ServerIndexes:
             changes.append((path, text))
         self._disk_changes(changes)
 
+    def document_closed(self, doc: Document) -> None:
+        """`didClose`: the editor's text is gone (maybe never saved), so the index reads the file
+        on disk again, or forgets a module that has none (issue 17, defect 6). Queued on the
+        analysis thread after any pending update of that text, which sees `doc.closed` and stops."""
+        if doc.path is None or not str(doc.path).endswith(PYTHON_SUFFIXES) or self._closed:
+            return
+        try:
+            self.diagnostics.executor.submit(self._read_and_apply, [(str(doc.path), False)])
+        except RuntimeError:  # the analysis executor is shut down
+            pass
+
     def saved(self) -> None:
         """`didSave`: persist the cache (on the analysis thread, after the pending analysis)."""
         self.diagnostics.executor.submit(self._save_all)

@@ -185,6 +185,7 @@ def create_server(client_log_level: str = "info") -> LanguageServer:
         if doc is not None:
             doc.closed = True
             diags.clear(doc)
+            indexes.document_closed(doc)
 
     # ---- configuration ----
     def config_changed() -> None:
