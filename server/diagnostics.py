@@ -45,7 +45,9 @@ _live: OrderedDict[int, Document] = OrderedDict()
 
 
 def _keep_live(doc: Document) -> None:
-    for key in [key for key, other in _live.items() if other.closed]:  # closed: free their trees first
+    # Closed ones free their trees first; not `doc`, which the event loop may have closed
+    # while this analysis runs (its analyzer was then None under run_analysis: defect 3).
+    for key in [key for key, other in _live.items() if other.closed and other is not doc]:
         _live.pop(key).analyzer = None
     _live[id(doc)] = doc
     _live.move_to_end(id(doc))
@@ -55,18 +57,20 @@ def _keep_live(doc: Document) -> None:
 
 
 def run_analysis(doc: Document | None, text: str, path: str, settings: FileSettings) -> AnalysisResult:
-    """The one call into the core (runs on the analysis thread)."""
+    """The one call into the core (runs on the analysis thread, which alone reads and writes
+    `analyzer`, `analyzer_key` and `_live`; the analyzer is held in a local all the same)."""
     from resilint.rules.engine import analyze
     from resilint.rules.incremental import IncrementalAnalyzer
 
     if doc is not None:
         key = id(settings)
         try:
-            if doc.analyzer is None or doc.analyzer_key != key:
-                doc.analyzer = IncrementalAnalyzer(path, settings)
+            analyzer = doc.analyzer
+            if analyzer is None or doc.analyzer_key != key:
+                analyzer = doc.analyzer = IncrementalAnalyzer(path, settings)
                 doc.analyzer_key = key
             _keep_live(doc)
-            return doc.analyzer.update(text)
+            return analyzer.update(text)
         except Exception:  # a bug in the reuse layer must not cost the user the diagnostics
             log.exception("incremental analysis of %s failed; analysing the whole file", path)
             doc.analyzer = None
