@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from .convert import config_error_diagnostic, to_diagnostic
+from .convert import SOURCE, config_error_diagnostic, to_diagnostic
 from .documents import PYTHON_SUFFIXES, Document, uri_to_path
 from .notebooks import NotebookDocument
 from .session import Session
@@ -75,6 +75,19 @@ def run_analysis(doc: Document | None, text: str, path: str, settings: FileSetti
             log.exception("incremental analysis of %s failed; analysing the whole file", path)
             doc.analyzer = None
     return analyze(text, path, settings)
+
+
+TOO_LARGE = "larger than"  # the skip reason that the editor shows on the file (see too_large)
+
+
+def too_large(doc: Document) -> list[types.Diagnostic]:
+    """One informational diagnostic on a document over maxFileSize, the way other linters name
+    the huge generated files they skip: never analysed for minutes, never silently empty."""
+    if doc.skipped is None or not doc.skipped.startswith(TOO_LARGE):
+        return []
+    start = types.Position(line=0, character=0)
+    return [types.Diagnostic(range=types.Range(start=start, end=start), severity=types.DiagnosticSeverity.Information,
+                             source=SOURCE, message=f"File too large, not analysed: {doc.skipped}.")]
 
 
 class Diagnostics:
@@ -195,7 +208,7 @@ class Diagnostics:
         elif not doc.is_python():
             reason = f"not a Python document (languageId {doc.language_id!r})"
         elif len(doc.text) > editor.max_file_size or len(doc.text.encode("utf-8", "surrogatepass")) > editor.max_file_size:
-            reason = f"larger than maxFileSize ({editor.max_file_size} bytes)"
+            reason = f"{TOO_LARGE} maxFileSize ({editor.max_file_size} bytes)"
         elif doc.path is not None and resolved.config.is_excluded(doc.path):
             reason = "excluded by the configuration"
         if reason != doc.skip_logged:
@@ -226,6 +239,8 @@ class Diagnostics:
             )
 
     def lsp_diagnostics(self, doc: Document) -> list[types.Diagnostic]:
+        if doc.skipped is not None:
+            return too_large(doc)
         findings = list(doc.findings)
         if doc.syntax is not None:
             findings.append(doc.syntax)
