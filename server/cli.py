@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-index", action="store_true",
                        help="analyse each file on its own (no cross-module workspace index)")
 
-    sub.add_parser("serve", help="start the language server (stdio; --tcp HOST:PORT, --log-level L)", add_help=False)
+    sub.add_parser("serve", help="start the language server (stdio; --tcp, --log-level, --max-message-size)", add_help=False)
 
     rule = sub.add_parser("rule", help="explain a rule (or --all)")
     rule.add_argument("code", nargs="?")
