@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from resilint.rules.model import Confidence
 from ruleharness import run
 from testpaths import ROOT
 
@@ -86,5 +87,6 @@ def test_fixture_set_is_consistent() -> None:
 def test_no_false_positive(path) -> None:
     code = _NAME.match(path.stem).group(1)
     findings = run(path.read_text(encoding="utf-8"), path=path.name)
-    hits = [(f.span.line + 1, f.message) for f in findings if f.code == code]
+    # A review-tier finding (confidence medium, opt-in) is the documented answer to a speculative case.
+    hits = [(f.span.line + 1, f.message) for f in findings if f.code == code and f.confidence is not Confidence.MEDIUM]
     assert not hits, hits
