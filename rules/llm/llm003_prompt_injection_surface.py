@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 
 from ..flow import is_dynamic_string
-from ..model import Rule, Severity
+from ..model import Confidence, Rule, Severity
 from ._flow import MODEL, PARAM, REQUEST, RETRIEVAL, Origin, origins
 from ._prompts import CALL_PROMPT_CALLEES, MESSAGE_CLASSES, SYSTEM_ROLES, PromptSites, interpolation_node
 
@@ -93,7 +93,18 @@ wrapped in delimiters (`<document>…</document>`) and described as data, not in
         "class Bot:\n    def messages(self, q):\n        return [{'role': 'system', 'content': f'You are {self.persona}.'}]\n",
         "def f(settings, q):\n    return [{'role': 'system', 'content': f'You are {settings.persona}.'}]\n",
     )
+    review_tier = """
+- the interpolated value is only a function parameter (no request input, retrieval result or
+  model/tool output reaches it in the function): often the developer's own configuration
+  (`system_prompt_suffix`), opt-in because a caller may still pass outside text.
+"""
+
     invalid = (
+        "from flask import request\ndef view():\n    role = request.args['role']\n"
+        "    return [{'role': 'system', 'content': f'You are a {role}.'}]\n",
+    )
+
+    review_examples = (
         "def f(user_name):\n    return [{'role': 'system', 'content': f'You assist {user_name}.'}]\n",
         "def f(lang):\n    prompt = 'Answer in ' + lang\n    return [{'role': 'developer', 'content': prompt}]\n",
         "import anthropic\nclient = anthropic.Anthropic()\ndef f(doc, q):\n"
@@ -103,8 +114,6 @@ wrapped in delimiters (`<document>…</document>`) and described as data, not in
         "from langchain_core.messages import SystemMessage as S\ndef f(ctx):\n    return [S(content=f'Context: {ctx}')]\n",
         "from langchain_core.prompts import ChatPromptTemplate\ndef f(topic):\n"
         "    return ChatPromptTemplate.from_messages([('system', f'Expert on {topic}.'), ('human', '{q}')])\n",
-        "from flask import request\ndef view():\n    role = request.args['role']\n"
-        "    return [{'role': 'system', 'content': f'You are a {role}.'}]\n",
         "def f(docs):\n    return [{'role': 'system', 'content': 'Use these:\\n' + '\\n'.join(docs)}]\n",
     )
 
@@ -121,7 +130,9 @@ wrapped in delimiters (`<document>…</document>`) and described as data, not in
             return
         node = interpolation_node(self.ctx, content)
         if self.first_report(node):
-            self.report(node, source=source.label[:1].upper() + source.label[1:], slot=slot)
+            # Values from outside the process keep the default tier; a bare parameter is review tier.
+            review = source.kind == PARAM
+            self.report(node, confidence=Confidence.MEDIUM if review else None, source=source.label[:1].upper() + source.label[1:], slot=slot)
 
 
 def _pick(found: frozenset[Origin]) -> Origin | None:

@@ -39,6 +39,27 @@ def runs_on_terminal(ctx: "FileContext", call: ast.Call) -> bool:
     return _interactive_program(ctx, program)
 
 
+#: Command-line frameworks: a module importing one is a CLI whose commands run for the user watching.
+_CLI_FRAMEWORKS = frozenset({"click", "typer", "argparse"})
+
+
+def cli_foreground(ctx: "FileContext", call: ast.Call) -> bool:
+    """A child with stdio left to the terminal, in a module of a command-line program (it imports
+    click, typer or argparse): the user runs it in the foreground and watches it (RES004's review tier)."""
+    if _captures(ctx, call):
+        return False
+    return ctx.memo("res004-cli", lambda: _imports_cli(ctx.tree))
+
+
+def _imports_cli(tree: ast.Module) -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] in _CLI_FRAMEWORKS for a in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] in _CLI_FRAMEWORKS:
+            return True
+    return False
+
+
 def _captures(ctx: "FileContext", call: ast.Call) -> bool:
     if keyword(call, "input") is not None or any(k.arg is None for k in call.keywords):
         return True

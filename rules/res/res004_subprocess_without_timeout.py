@@ -5,9 +5,9 @@ import ast
 from typing import TYPE_CHECKING
 
 from ..context import call_has_arg, keyword
-from ..model import Finding, Fix, Rule, Severity
+from ..model import Confidence, Finding, Fix, Rule, Severity
 from ..names import Binding
-from ._terminal import runs_on_terminal
+from ._terminal import cli_foreground, runs_on_terminal
 from ..apis.timeouts import SUBPROCESS_TIMEOUTS
 
 if TYPE_CHECKING:
@@ -79,6 +79,18 @@ changes behaviour for commands that legitimately run longer.
 - Guide: H5; fault-tolerance rules §6
 """
 
+    review_tier = """
+- `subprocess.run`/`call`/`check_call`/`check_output` with stdio left to the terminal (no capture,
+  no `stdout=PIPE`, no `input=`) in a command-line program's module (it imports click, typer or
+  argparse): a foreground command its user runs and watches. Captured output keeps the default tier.
+"""
+
+    review_examples = (
+        "import click, subprocess\n@click.command()\ndef install(pkg):\n    subprocess.run(['pip', 'install', pkg])\n",
+        "import argparse, subprocess\ndef main():\n    args = argparse.ArgumentParser().parse_args()\n"
+        "    subprocess.check_call(['semgrep', '--config', 'auto'])\n",
+    )
+
     valid = (
         "import subprocess\nsubprocess.run(['ls'], timeout=30)\n",
         "import subprocess\nsubprocess.check_output(['git', 'rev-parse', 'HEAD'], **opts)\n",
@@ -93,6 +105,8 @@ changes behaviour for commands that legitimately run longer.
         "import os\nos.wait()\n",
     )
     invalid = (
+        "import click, subprocess\n@click.command()\ndef project():\n"
+        "    return subprocess.run(['gcloud', 'config', 'get-value', 'project'], capture_output=True)\n",
         "import subprocess\nsubprocess.run(['ls'])\n",
         "import subprocess as sp\nsp.check_call(['make'])\n",
         "from subprocess import check_output as out\nout(['git', 'status'])\n",
@@ -115,7 +129,10 @@ changes behaviour for commands that legitimately run longer.
             return
         if not name.startswith("subprocess.Popen()") and runs_on_terminal(self.ctx, call):
             return  # an editor / pager the user is driving: it ends when they quit it
-        self.report(call.func, callee=name.replace("()", ""), timeout=self.ctx.settings.options.timeouts.default)
+        # A CLI's foreground command (stdio inherited) is watched by its user: review tier (RULES.md).
+        review = not name.startswith("subprocess.Popen()") and cli_foreground(self.ctx, call)
+        self.report(call.func, confidence=Confidence.MEDIUM if review else None,
+                    callee=name.replace("()", ""), timeout=self.ctx.settings.options.timeouts.default)
 
     def _already_ended(self, call: ast.Call) -> bool:
         """`p.wait()`/`p.communicate()` after `p.kill()`, or after an unbounded wait on the same `p`

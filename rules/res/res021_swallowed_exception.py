@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
-from ..model import Finding, Fix, Rule, Severity, Span
+from ..model import Confidence, Finding, Fix, Rule, Severity, Span
 
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 _EMPTY_BUILTINS = frozenset(
@@ -13,8 +14,16 @@ _EMPTY_BUILTINS = frozenset(
 #: Best-effort teardown calls: a `try` body of only these is allowed to fail silently.
 _TEARDOWN = frozenset(
     {"close", "kill", "terminate", "cancel", "shutdown", "cleanup", "unlink", "remove", "rmtree", "stop",
-     "disconnect", "release", "join"}
+     "disconnect", "release", "join", "delete", "rm", "destroy", "dispose", "aclose", "teardown"}
 )
+#: pylint's own marker for this check: the team decided the handler for pylint (celery writes a reason).
+_PYLINT_BROAD = re.compile(r"#\s*pylint:\s*disable\s*=\s*[\w\-, ]*"
+                           r"\b(broad-except|broad-exception-caught|bare-except|W0703|W0718|W0702)\b")
+#: Words of a function name that make it a probe or a parse attempt (RES021's review tier).
+_PROBE_WORDS = frozenset({"is", "has", "can", "try", "maybe", "parse", "probe", "detect", "guess", "running",
+                          "available", "supported", "convert", "coerce", "safe", "none"})
+#: Comment markers that are tooling, not an explanation.
+_TOOL_COMMENT = re.compile(r"#\s*(noqa|type:|pragma|pylint|nosec|fmt:)", re.IGNORECASE)
 _MAX_TEARDOWN_STMTS = 3
 
 if TYPE_CHECKING:
@@ -44,6 +53,10 @@ Nor is one around optional fields copied from an object into a dict — a `try` 
 three `props["key"] = user.attr` / `user.get_id()` assignments, possibly under an `if` reading
 the object: on failure the field is simply left out (instrumentation libraries must not break
 their host this way). Calls with arguments, and reads through `self`/`cls`, still count.
+A handler whose `except` clause carries pylint's own disable for the check
+(`# pylint: disable=broad-except`, `broad-exception-caught`, `W0703`/`W0718`) is not flagged
+either: the team decided it for pylint (ruff's `BLE001`/`S110` are peers' suppressions).
+Teardown names count by their parts: `force_close_all()`, `_rm_best_effort()`, `delete()`.
 
 ## Why is this bad?
 Such a handler turns every failure — a timeout, a bug such as `TypeError`, even
@@ -95,7 +108,30 @@ exception now propagates to every caller (control flow changes) and is logged.
 - Guide: H1, P10; fault-tolerance rules §10
 """
 
+    review_tier = """
+- a broad handler with a comment saying why the error is dropped (`# readline is optional`);
+- a probe's answer: `return False`/`True`, or a constant returned by a function named as a probe
+  or parse attempt (`is_running`, `_parse_ref`, `try_convert`, `*_or_none`);
+- a `try` inside an outer `except` or `finally` (cleanup that must not mask the original error);
+- a handler in a function named for best effort, teardown or logging (`_rm_best_effort`, `_log_event`).
+
+A bare `except:` stays in the default tier: it also swallows `KeyboardInterrupt` and `SystemExit`.
+"""
+
+    review_examples = (
+        "try:\n    import readline\nexcept Exception:\n    pass  # readline is optional (missing on Windows)\n",
+        "def is_reachable(client):\n    try:\n        return client.ping()\n    except Exception:\n        return False\n",
+        "import json\ndef _parse_ref(text):\n    try:\n        return json.loads(text)['id']\n    except Exception:\n"
+        "        return None\n",
+        "def run(job, log):\n    try:\n        job()\n    except Exception:\n        try:\n            log.write('failed')\n"
+        "        except Exception:\n            pass\n        raise\n",
+        "def _rm_best_effort(client, name):\n    try:\n        client.api.prune(name)\n"
+        "    except Exception:\n        pass\n",
+    )
+
     valid = (
+        "def resize(pool):\n    try:\n        pool.force_close_all()\n    except Exception:\n        pass\n",
+        "def f(cb):\n    try:\n        cb()\n    except Exception:  # pylint: disable=broad-except\n        pass\n",
         "try:\n    x = 1\nexcept KeyError:\n    pass\n",
         "import logging\ntry:\n    x = 1\nexcept Exception:\n    logging.exception('x')\n",
         "try:\n    x = 1\nexcept Exception:\n    raise\n",
@@ -114,6 +150,9 @@ exception now propagates to every caller (control flow changes) and is logged.
         "def f():\n    try:\n        return [1]\n    except (ValueError, Exception):\n        return []\n",
         "import builtins\ntry:\n    x = 1\nexcept builtins.Exception:\n    pass\n",
         "def f():\n    try:\n        return 1\n    except Exception:\n        return -1\n",
+        "try:\n    import readline\nexcept:\n    pass  # optional\n",
+        "def migrate(watches):\n    for w in watches:\n        try:\n            w.upgrade()\n        except Exception:\n"
+        "            continue\n",
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
@@ -121,11 +160,73 @@ exception now propagates to every caller (control flow changes) and is logged.
             return
         if node.type is not None and not self._is_broad(node.type):
             return
-        if self._guards_teardown() or self._guards_optional_fields():
+        if self._guards_teardown() or self._guards_optional_fields() or self._pylint_decided(node):
             return
         span = self._clause_span(node)
         clause = "except:" if node.type is None else f"except {ast.unparse(node.type)}"
-        self.report(span, clause=clause)
+        self.report(span, confidence=self._review_reason(node) and Confidence.MEDIUM, clause=clause)
+
+    # ----- review tier ---------------------------------------------------------------------
+    def _review_reason(self, node: ast.ExceptHandler) -> str | None:
+        """Why a broad swallow is likely deliberate (review tier), or None (default tier).
+        A bare `except:` stays in the default tier: it also swallows KeyboardInterrupt/SystemExit."""
+        if node.type is None:
+            return None
+        if self._explained(node):
+            return "comment"
+        if self._probe_answer(node):
+            return "answer"
+        if self._on_error_path():
+            return "error path"
+        func = self.ctx.function
+        name = getattr(func, "name", "") or ""
+        if any(part in _TEARDOWN or part in ("best", "effort", "log", "logger", "cleanup") for part in _words(name)):
+            return "best-effort function"
+        return None
+
+    def _probe_answer(self, node: ast.ExceptHandler) -> bool:
+        """A probe answering with the handler's constant: `return False` (a predicate's "no"), or a
+        constant returned by a function named as a probe or a parse attempt (`is_running`,
+        `_parse_ref`, `try_convert`): the exception is the answer, not a lost failure."""
+        values = [s.value for s in node.body if isinstance(s, ast.Return) and s.value is not None]
+        if not values:
+            return False
+        if any(isinstance(v, ast.Constant) and isinstance(v.value, bool) for v in values):
+            return True
+        name = getattr(self.ctx.function, "name", "") or ""
+        return any(w in _PROBE_WORDS for w in _words(name))
+
+    def _explained(self, node: ast.ExceptHandler) -> bool:
+        """A comment in the handler (or on its `except` line) says why the error is dropped."""
+        lines = self.ctx.index.lines
+        end = node.end_lineno or node.lineno
+        for row in range(node.lineno - 1, min(end, len(lines))):
+            text = lines[row]
+            at = text.find("#")
+            if at == -1 or text.count('"', 0, at) % 2 or text.count("'", 0, at) % 2:
+                continue
+            if not _TOOL_COMMENT.match(text[at:]):
+                return True
+        return False
+
+    def _on_error_path(self) -> bool:
+        """The `try` runs inside an outer `except` or `finally`: it must not mask the original error."""
+        parents = self.ctx.parents
+        inner: ast.AST | None = parents[-1] if parents else None
+        for outer in reversed(parents[:-1]):
+            if isinstance(outer, ast.ExceptHandler):
+                return True
+            if isinstance(outer, ast.Try) and inner in outer.finalbody:
+                return True
+            if isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                return False
+            inner = outer
+        return False
+
+    def _pylint_decided(self, node: ast.ExceptHandler) -> bool:
+        lines = self.ctx.index.lines
+        end = node.type.end_lineno if node.type is not None else node.lineno
+        return any(_PYLINT_BROAD.search(lines[r]) for r in range(node.lineno - 1, min(end or node.lineno, len(lines))))
 
     # ----- what counts -------------------------------------------------------------------
     def _guards_teardown(self) -> bool:
@@ -158,7 +259,7 @@ exception now propagates to every caller (control flow changes) and is logged.
             name = func.id
         else:
             return False
-        if name in _TEARDOWN:
+        if name in _TEARDOWN or any(word in _TEARDOWN for word in _words(name)):
             return True
         qualname = self.ctx.qualname(func)
         return bool(qualname) and qualname.rsplit(".", 1)[-1] in _TEARDOWN
@@ -221,6 +322,11 @@ exception now propagates to every caller (control flow changes) and is logged.
         from ..fixes.statements import swallowed_exception_fix
 
         return swallowed_exception_fix(finding, doc)
+
+
+def _words(name: str) -> list[str]:
+    """`force_close_all` -> force, close, all (snake-case parts, lower case)."""
+    return [w for w in name.lower().strip("_").split("_") if w]
 
 
 def _copies_field(stmt: ast.stmt) -> bool:

@@ -5,7 +5,7 @@ import ast
 
 from ..context import keyword
 from ..flow import is_constant
-from ..model import Rule, Severity
+from ..model import Confidence, Rule, Severity
 from ..names import Binding
 
 _CALLEES = frozenset({"builtins.eval", "builtins.exec", "builtins.compile"})
@@ -61,6 +61,18 @@ dispatch (a dict of allowed operations).
 - Guide: H10; OWASP A03
 """
 
+    review_tier = """
+- `compile()` of a non-literal source on its own: compiling executes nothing (a syntax check, or a
+  code object inspected rather than run). `exec(compile(...))` / `eval(compile(...))` stay in the
+  default tier, reported on the `exec` / `eval`.
+"""
+
+    review_examples = (
+        "def f(path):\n    with open(path) as fh:\n        code = compile(fh.read(), path, 'exec')\n",
+        "def syntax_ok(src):\n    try:\n        compile(src, '<lint>', 'exec')\n    except SyntaxError:\n        return False\n"
+        "    return True\n",
+    )
+
     valid = (
         "import ast\nast.literal_eval(text)\n",
         "eval('1 + 2')\n",
@@ -75,7 +87,7 @@ dispatch (a dict of allowed operations).
         "def f(name):\n    exec(f'result = {name}()')\n",
         "import builtins\ndef f(s):\n    builtins.eval(s)\n",
         "def f(body):\n    src = 'def g():\\n    ' + body\n    exec(src, {})\n",
-        "def f(path):\n    with open(path) as fh:\n        code = compile(fh.read(), path, 'exec')\n",
+        "def f(path):\n    with open(path) as fh:\n        exec(compile(fh.read(), path, 'exec'))\n",
         "from builtins import eval as evaluate\ndef f(s):\n    evaluate(s)\n",
         "import sys\neval(sys.argv[1])\n",
     )
@@ -92,4 +104,6 @@ dispatch (a dict of allowed operations).
             source = kw.value
         if is_constant(self.ctx, source):
             return
-        self.report(call.func, callee=(callee.qualname or "").removeprefix("builtins."))
+        name = (callee.qualname or "").removeprefix("builtins.")
+        # compile() alone runs nothing: the review tier (RULES.md, "From application code").
+        self.report(call.func, confidence=Confidence.MEDIUM if name == "compile" else None, callee=name)

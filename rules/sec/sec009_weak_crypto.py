@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..context import keyword
 from ..flow import constant_string
-from ..model import Finding, Fix, Rule, Severity
+from ..model import Confidence, Finding, Fix, Rule, Severity
 from ..names import Binding
 from ..names import words
 
@@ -115,6 +115,19 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
 - Guide: H10; OWASP A02
 """
 
+    review_tier = """
+- `md5`/`sha1` (or `hashlib.new("md5")`) of unknown use: the digest does not reach a security name
+  (password, token, secret, signature, auth, session, csrf, nonce, salt, otp, a credential `*_key`)
+  or API (`hmac.compare_digest`, `hmac.new`, `set_cookie`): change detection, cache keys, fingerprints
+  (bandit B324's meaning, kept opt-in).
+"""
+
+    review_examples = (
+        "import hashlib\nhashlib.md5(data)\n",
+        "import hashlib\ndef fingerprint(pdf):\n    return hashlib.md5(pdf).hexdigest()\n",
+        "import hashlib\nquery_hash = hashlib.md5(query.encode()).hexdigest()\n",
+    )
+
     valid = (
         "import hashlib\nhashlib.md5(data, usedforsecurity=False)\n",
         "import hashlib\nhashlib.sha256(data)\n",
@@ -126,11 +139,12 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
         "class H:\n    def md5(self, d): ...\nH().md5(b'x')\n",
     )
     invalid = (
-        "import hashlib\nhashlib.md5(data)\n",
+        "import hashlib\npassword_hash = hashlib.md5(data).hexdigest()\n",
+        "import hashlib, hmac\ndef ok(body, sig):\n    return hmac.compare_digest(hashlib.sha1(body).hexdigest(), sig)\n",
         "import hashlib\nhashlib.md5(data, usedforsecurity=True).hexdigest()[:8]\n",
         "import hashlib\nhashlib.new('sha1', data, usedforsecurity=True)\n",
-        "from hashlib import sha1 as digest\ndigest(b'x').hexdigest()\n",
-        "import hashlib\nhashlib.new('MD5', data)\n",
+        "from hashlib import sha1 as digest\ntoken = digest(b'x').hexdigest()\n",
+        "import hashlib\nauth_token = hashlib.new('MD5', data)\n",
         "import random\ntoken = random.getrandbits(128)\n",
         "import random, string\ndef reset_token():\n    return ''.join(random.choices(string.ascii_letters, k=32))\n",
         "import random as rnd\ndef f(user):\n    user.save(otp=rnd.randint(100000, 999999))\n",
@@ -180,9 +194,12 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
             return
         if self._truncated_hexdigest(call) or self._protocol_digest():
             return
-        self._report_hash(call, name)
+        # Default tier only for a digest that lands in a security name or API; md5/sha1 of unknown
+        # use (fingerprints, cache keys, change detection) is the review tier (RULES.md).
+        self._report_hash(call, name, review=self._hash_target(call) is None)
 
-    def _report_hash(self, call: ast.Call, name: str, declared: ast.keyword | None = None) -> None:
+    def _report_hash(self, call: ast.Call, name: str, declared: ast.keyword | None = None,
+                     review: bool = False) -> None:
         if name in _HASH_NEW:
             algo = call.args[0] if call.args else (keyword(call, "name").value if keyword(call, "name") else None)
             value = constant_string(self.ctx, algo) if algo is not None else None
@@ -196,7 +213,8 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
                         consequence="collisions can be forged; use SHA-256 or stronger (or `hmac` with it)",
                         declared=True)
             return
-        self.report(call.func, callee=shown, problem="is a broken hash for security use",
+        self.report(call.func, confidence=Confidence.MEDIUM if review else None,
+                    callee=shown, problem="is a broken hash for security use",
                     consequence="collisions can be forged; pass `usedforsecurity=False` when it protects nothing")
 
     def _truncated_hexdigest(self, call: ast.Call) -> bool:
@@ -231,10 +249,28 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
                 return True
         return False
 
-    def _secret_target(self, call: ast.Call) -> str | None:
+    def _hash_target(self, call: ast.Call) -> str | None:
+        """The security name or API a digest reaches: `token = md5(x).hexdigest()`,
+        `hmac.compare_digest(md5(x).digest(), sig)`, `def make_signature(): return sha1(...)`."""
+        parents = self.ctx.parents
+        skip = 0
+        if len(parents) >= 2 and isinstance(parents[-1], ast.Attribute) and parents[-1].value is call \
+                and parents[-1].attr in ("hexdigest", "digest") and isinstance(parents[-2], ast.Call) \
+                and parents[-2].func is parents[-1]:
+            skip = 2
+        start = parents[-2] if skip else call
+        outer = parents[-1 - skip] if len(parents) > skip else None
+        if isinstance(outer, ast.Call) and start is not outer.func:
+            qual = self.ctx.qualname(outer.func) or ""
+            if qual in ("hmac.compare_digest", "secrets.compare_digest", "hmac.new") or "set_cookie" in qual:
+                return qual
+        return self._secret_target(start, skip)
+
+    def _secret_target(self, call: ast.AST, skip: int = 0) -> str | None:
         """The secret-looking name the random value ends up in (None: not a secret)."""
         child: ast.AST = call
-        for parent in reversed(self.ctx.parents):
+        parents = self.ctx.parents[:len(self.ctx.parents) - skip]
+        for parent in reversed(parents):
             if isinstance(parent, ast.keyword):
                 return parent.arg if parent.arg and _secret(parent.arg) else None
             if isinstance(parent, ast.Dict):
