@@ -6,6 +6,7 @@ import builtins
 from typing import TYPE_CHECKING, Any
 
 from .model import Confidence, Finding, Rule, Severity, Span
+from .client_types import KNOWN_CLIENT_TYPES, annotated_types
 from .names import UNKNOWN, Binding, Scope, dotted
 from .index.modules import relative_target
 from .source import LineIndex
@@ -138,7 +139,31 @@ class FileContext:
             resolved = self.resolve(expr, scopes)
             if resolved is not None:
                 return resolved
+        elif isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or):
+            # `session or requests.Session()`: the fallback's type is the value's type.
+            return self._instance_of(expr.values[-1], scopes)
+        elif isinstance(expr, ast.IfExp):
+            # `x if x else T()` / `T() if x is None else x`: the built branch gives the type.
+            for branch in (expr.orelse, expr.body):
+                if isinstance(branch, ast.Call):
+                    return self._instance_of(branch, scopes)
         return UNKNOWN
+
+    def _instance_of(self, expr: ast.expr, scopes: list[Scope] | None) -> Binding:
+        b = self.resolve(expr, scopes) if isinstance(expr, (ast.Name, ast.Attribute, ast.Call)) else None
+        return b if b is not None and b.qualname is not None and b.qualname.endswith("()") else UNKNOWN
+
+    def annotated_instance(self, ann: ast.expr | None, scopes: list[Scope] | None = None) -> Binding | None:
+        """`T()` when the annotation names a known client type (client_types.py), else None.
+        The binding has no origin: no constructor call was seen, so no keyword was passed."""
+        found = None
+        for t in annotated_types(ann):
+            b = self.resolve(t, scopes)
+            q = b.qualname if b is not None else None
+            if q not in KNOWN_CLIENT_TYPES or (found is not None and found != q):
+                return None
+            found = q
+        return Binding(f"{found}()") if found is not None else None
 
     def resolve(self, expr: ast.AST, scopes: list[Scope] | None = None) -> Binding | None:
         """Resolve an expression to a qualified name (None when it cannot be settled)."""
@@ -164,6 +189,11 @@ class FileContext:
         if isinstance(expr, ast.Call):
             inner = self.resolve(expr.func, scopes)
             if inner is None:
+                # `make()` of a local `def make() -> requests.Session` (noted by the walk).
+                if isinstance(expr.func, ast.Name):
+                    b = self.lookup(expr.func.id, scopes)
+                    if b is not None and b.qualname is None and isinstance(b.origin, _FUNCTION_NODES):
+                        return self.noted(b.origin, "returns_instance")
                 return None
             if self.workspace is not None:
                 made = self.workspace.call_of(inner.qualname)

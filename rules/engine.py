@@ -10,7 +10,7 @@ from typing import Callable
 
 from .context import FileContext
 from .model import INTERNAL_ERROR, SYNTAX_ERROR, Finding, Rule, Severity, Span
-from .names import UNKNOWN, Scope, import_bindings, target_names
+from .names import UNKNOWN, Binding, Scope, import_bindings, target_names
 from .settings import FileSettings
 from .source import decode_source, split_lines
 from .suppression import apply_suppressions
@@ -254,7 +254,12 @@ class Walker:
         args = node.args
         self.visit_all(node.decorator_list, node)
         self.visit_all([*args.defaults, *[d for d in args.kw_defaults if d is not None]], node)
-        ctx.bind(node.name, UNKNOWN)
+        made = ctx.annotated_instance(node.returns) if node.returns is not None else None
+        if made is not None:  # `def make() -> requests.Session`: its calls resolve to an instance
+            ctx.note(node, "returns_instance", made)
+            ctx.bind(node.name, Binding(None, node))  # type: ignore[arg-type]
+        else:
+            ctx.bind(node.name, UNKNOWN)
         self.deferred.append((node, list(ctx.scopes), [*ctx.parents, node], [*ctx.functions, node]))
 
     def _function_body(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
@@ -262,6 +267,10 @@ class Walker:
         scope = Scope("function", node)
         for name in _param_names(node.args):
             scope.names[name] = UNKNOWN
+        for arg in _typed_params(node.args):  # `session: requests.Session` resolves like an instance
+            made = ctx.annotated_instance(arg.annotation)
+            if made is not None:
+                scope.names[arg.arg] = made
         ctx.scopes.append(scope)
         parents = ctx.parents
         for stmt in node.body:
@@ -322,11 +331,16 @@ class Walker:
         self.visit_all([node.annotation, node.value] if node.value else [node.annotation], node)
         self.visit_all([node.target], node)
         binding = self.ctx.binding_of(node.value) if node.value else UNKNOWN
+        # `x: httpx.Client = make()`, dataclass / pydantic / attrs fields (`= Field(...)`): the
+        # annotation wins unless the value is a construction of that very type (its keywords count).
+        typed = self.ctx.annotated_instance(node.annotation)
+        if typed is not None and binding.qualname != typed.qualname:
+            binding = typed
         if isinstance(node.target, ast.Name):
             if len(self.ctx.scopes) == 1:
                 self.ctx.record_binder(node.target.id, node)
             self.ctx.bind(node.target.id, binding)
-        elif node.value is not None and (attr := self.ctx.self_target(node.target)) is not None:
+        elif (node.value is not None or binding is not UNKNOWN) and (attr := self.ctx.self_target(node.target)) is not None:
             self.ctx.record_self_attr(attr, binding)
 
     def _augassign(self, node: ast.AugAssign) -> None:
@@ -454,6 +468,10 @@ def _child_fields(cls: type) -> tuple[str, ...]:
         fields = ()
     _CHILD_FIELDS[cls] = fields
     return fields
+
+
+def _typed_params(args: ast.arguments) -> list[ast.arg]:
+    return [a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.annotation is not None]
 
 
 def _param_names(args: ast.arguments) -> list[str]:

@@ -44,5 +44,17 @@ BLOCKING_CALLS = frozenset(
         "subprocess.check_output",
         "socket.create_connection",
         "psycopg2.connect",
+        # Catalog, second round: the rest of a sync client's I/O (closing a pool joins its
+        # sockets), shell helpers and urllib3's request methods.
+        *(f"{s}.{m}" for s in REQUESTS_SESSIONS for m in ("close", "request")),
+        "httpx.Client().close",
+        "os.system",
+        "os.popen",
+        "subprocess.getoutput",
+        "subprocess.getstatusoutput",
+        "urllib3.request",
+        *(f"{p}().{m}" for p in ("urllib3.PoolManager", "urllib3.poolmanager.PoolManager",
+                                 "urllib3.HTTPConnectionPool", "urllib3.HTTPSConnectionPool")
+          for m in ("request", "urlopen", "request_encode_url", "request_encode_body")),
     }
 )

@@ -87,6 +87,7 @@ their hidden reasoning against it.
 """
 
     valid = (
+        "import openai\ndef f(client: openai.OpenAI):\n    return client.chat.completions.create(model='m', messages=[], max_tokens=100)\n",
         "from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model='m', messages=[], max_tokens=500)\n",
         "from openai import OpenAI\nclient = OpenAI()\nclient.responses.create(model='m', input='hi', max_output_tokens=500)\n",
         "from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model='m', messages=[], max_completion_tokens=cap)\n",
@@ -97,6 +98,8 @@ their hidden reasoning against it.
         "def create(**kw): ...\ncreate(model='m', messages=[])\n",
     )
     invalid = (
+        "import openai\ndef f(client: openai.OpenAI):\n    return client.chat.completions.create(model='m', messages=[])\n",
+        "from openai import AsyncOpenAI\nclass Bot:\n    client: AsyncOpenAI\n    async def ask(self):\n        return await self.client.chat.completions.create(model='m', messages=[])\n",
         "from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model='m', messages=[])\n",
         "import openai as oa\nclient = oa.AsyncOpenAI()\nasync def f():\n    return await client.responses.create(model='m', input='hi')\n",
         "from openai import OpenAI\nclient = OpenAI()\nclient.with_options(timeout=5).chat.completions.create(model='m', messages=[])\n",

@@ -65,6 +65,8 @@ a call that used to wait indefinitely can now raise `Timeout`, which changes beh
 """
 
     valid = (
+        'import requests\ndef fetch(session: requests.Session, u):\n    return session.get(u, timeout=5)\n',
+        "def fetch(session: 'Any', u):\n    return session.get(u)\n",
         "import requests\nrequests.get('https://x', timeout=5)\n",
         "import httpx\nhttpx.get('https://x')\n",
         "from requests import get\nget('https://x', timeout=(3, 10))\n",
@@ -78,6 +80,12 @@ a call that used to wait indefinitely can now raise `Timeout`, which changes beh
         "import requests\nrequests.get('https://x', timeout=None)\n",
     )
     invalid = (
+        'import requests\ndef fetch(session: requests.Session, u):\n    return session.get(u)\n',
+        "from typing import Optional\nimport requests\ndef fetch(u, session: 'Optional[requests.Session]' = None):\n    session = session or requests.Session()\n    return session.get(u)\n",
+        'import requests\ndef f(u, s: requests.Session | None = None):\n    s = s if s else requests.Session()\n    return s.post(u)\n',
+        'import requests\ndef make() -> requests.Session:\n    return requests.Session()\ndef go(u):\n    return make().get(u)\n',
+        'import requests\nfrom dataclasses import dataclass\n@dataclass\nclass Api:\n    session: requests.Session\n    def go(self, u):\n        return self.session.get(u)\n',
+        'import requests\nclass Api:\n    def __init__(self, s):\n        self.s: requests.Session = s\n    def go(self, u):\n        return self.s.get(u)\n',
         "import requests\nrequests.get('https://x')\n",
         "import requests as r\nr.post('https://x', json={})\n",
         "from requests import get as fetch\nfetch('https://x')\n",

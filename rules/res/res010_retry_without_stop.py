@@ -72,6 +72,7 @@ last exception) after the last attempt, which callers may not handle.
 """
 
     valid = (
+        'from tenacity import retry, stop_after_attempt\ndef make_policy():\n    return retry(stop=stop_after_attempt(3))\n',
         "from tenacity import retry, stop_after_attempt\n@retry(stop=stop_after_attempt(3))\ndef f(): ...\n",
         "import tenacity as t\n@t.retry(stop=t.stop_after_delay(30))\ndef f(): ...\n",
         "import tenacity\nfor attempt in tenacity.Retrying(stop=tenacity.stop_after_attempt(5)):\n    pass\n",
@@ -83,6 +84,9 @@ last exception) after the last attempt, which callers may not handle.
         "def retry(fn): return fn\n@retry\ndef f(): ...\n",
     )
     invalid = (
+        'from tenacity import retry\ndef make_policy():\n    return retry(reraise=True)\n',
+        'from tenacity import Retrying\ndef run(fn):\n    return call_with(Retrying(reraise=True), fn)\n',
+        'import backoff\npolicy = backoff.on_exception(backoff.expo, OSError)\n',
         "from tenacity import retry\n@retry\ndef f(): ...\n",
         "from tenacity import retry\n@retry()\ndef f(): ...\n",
         "import tenacity as t\n@t.retry(wait=t.wait_random(0, 2))\ndef f(): ...\n",

@@ -74,6 +74,7 @@ gives up.
 """
 
     valid = (
+        'from tenacity import retry, wait_random_exponential\npolicy = retry(wait=wait_random_exponential(max=10))\n',
         "from tenacity import retry, wait_exponential_jitter\n@retry(wait=wait_exponential_jitter(max=10))\ndef f(): ...\n",
         "import tenacity as t\n@t.retry(wait=t.wait_random_exponential(multiplier=1, max=30))\ndef f(): ...\n",
         "from tenacity import retry, wait_fixed, wait_random\n@retry(wait=wait_fixed(3) + wait_random(0, 2))\ndef f(): ...\n",
@@ -84,6 +85,8 @@ gives up.
         "def retry(**kw): return lambda f: f\n@retry(stop=3)\ndef f(): ...\n",
     )
     invalid = (
+        'from tenacity import retry, stop_after_attempt\npolicy = retry(stop=stop_after_attempt(3))\n',
+        'from tenacity import Retrying\ndef make():\n    return Retrying(reraise=True)\n',
         "from tenacity import retry\n@retry\ndef f(): ...\n",
         "from tenacity import retry, stop_after_attempt\n@retry(stop=stop_after_attempt(3))\ndef f(): ...\n",
         "import tenacity as t\n@t.retry(stop=t.stop_after_attempt(3), wait=t.wait_fixed(2))\ndef f(): ...\n",

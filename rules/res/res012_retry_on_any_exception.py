@@ -71,6 +71,7 @@ are no longer retried and reach the caller at the first attempt.
 """
 
     valid = (
+        'from tenacity import Retrying, retry_if_exception_type\ndef make():\n    return Retrying(retry=retry_if_exception_type(OSError))\n',
         "from tenacity import retry, retry_if_exception_type\n@retry(retry=retry_if_exception_type(OSError))\ndef f(): ...\n",
         "import tenacity as t\n@t.retry(retry=t.retry_if_exception_type(TimeoutError) | t.retry_if_result(bool))\ndef f(): ...\n",
         "from tenacity import Retrying\nfor a in Retrying(retry=SHOULD_RETRY):\n    pass\n",
@@ -80,6 +81,8 @@ are no longer retried and reach the caller at the first attempt.
         "class C:\n    def retry(self, **kw): ...\nC().retry(stop=1)\n",
     )
     invalid = (
+        'from tenacity import Retrying, stop_after_attempt\ndef make():\n    return Retrying(stop=stop_after_attempt(3))\n',
+        'from tenacity import retry, stop_after_attempt\npolicy = retry(stop=stop_after_attempt(3))\n',
         "from tenacity import retry\n@retry\ndef f(): ...\n",
         "from tenacity import retry, stop_after_attempt\n@retry(stop=stop_after_attempt(3))\ndef f(): ...\n",
         "import tenacity as t\n@t.retry(stop=t.stop_after_attempt(3))\nasync def f(): ...\n",

@@ -30,8 +30,10 @@ class BlockingCallInAsync(Rule):
 Checks for synchronous, blocking calls made directly inside an `async def`: `requests`
 functions and building or using a `requests.Session`, `urllib.request.urlopen`, `time.sleep`,
 `subprocess.run/call/check_call/check_output`, `socket.create_connection`,
-`psycopg2.connect`, module-level `httpx.get/post/...` and the methods of a sync
-`httpx.Client`.
+`psycopg2.connect`, module-level `httpx.get/post/...`, the I/O methods of a sync
+`requests.Session` / `httpx.Client` (`close()` included: it joins the pool's sockets), `os.system`,
+`os.popen`, `subprocess.getoutput/getstatusoutput` and `urllib3`'s request methods. A client
+known by its annotation (`async def f(c: httpx.Client)`) counts like one built in place.
 
 ## Why is this bad?
 An event loop runs one thing at a time. A blocking call inside a coroutine freezes the whole
@@ -78,6 +80,8 @@ variables and cancellation behave differently) and other tasks run while it wait
 """
 
     valid = (
+        'import httpx\nasync def f(c: httpx.AsyncClient, u):\n    return await c.get(u)\n',
+        "import subprocess\ndef f():\n    return subprocess.getoutput('ls')\n",
         "import time\ndef wait():\n    time.sleep(1)\n",
         "import asyncio\nasync def wait():\n    await asyncio.sleep(1)\n",
         "import asyncio, requests\nasync def f(u):\n    return await asyncio.to_thread(requests.get, u, timeout=5)\n",
@@ -89,6 +93,12 @@ variables and cancellation behave differently) and other tasks run while it wait
         "async def f(sleep):\n    sleep(1)\n",
     )
     invalid = (
+        'import httpx\nasync def f(c: httpx.Client, u):\n    return c.get(u)\n',
+        'import requests\nasync def f(s: requests.Session):\n    s.close()\n',
+        "import os\nasync def f():\n    os.system('ls')\n",
+        "import subprocess\nasync def f():\n    return subprocess.getstatusoutput('ls')\n",
+        "import urllib3\nasync def f(u):\n    return urllib3.PoolManager().request('GET', u)\n",
+        "import urllib3\nasync def f(u):\n    return urllib3.request('GET', u)\n",
         "import time\nasync def f():\n    time.sleep(1)\n",
         "import requests as r\nasync def f(u):\n    return r.get(u, timeout=5)\n",
         "from time import sleep as pause\nasync def f():\n    pause(0.5)\n",

@@ -97,6 +97,7 @@ internal certificates start failing until the right CA bundle is configured
 """
 
     valid = (
+        'import requests\ndef f(s: requests.Session, u):\n    return s.get(u, timeout=5)\n',
         "import requests\nrequests.get('https://x', verify='/etc/ssl/ca.pem', timeout=5)\n",
         "import requests\nrequests.get('https://x', verify=True, timeout=5)\n",
         "import httpx\nhttpx.Client(verify=ca_bundle)\n",
@@ -112,6 +113,7 @@ internal certificates start failing until the right CA bundle is configured
         "import ssl\nclass Cfg:\n    pass\nCfg._create_default_https_context = ssl._create_unverified_context\n",
     )
     invalid = (
+        'import requests\ndef f(s: requests.Session, u):\n    return s.get(u, verify=False, timeout=5)\n',
         "import requests\nrequests.get('https://x', verify=False, timeout=5)\n",
         "import requests as r\nr.post('https://x', json={}, verify=False, timeout=5)\n",
         "from httpx import Client as HttpClient\nHttpClient(verify=False)\n",

@@ -12,11 +12,12 @@ from ._sql_parts import sql_kind
 #: Methods that run SQL given as their first argument.
 _METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "raw", "mogrify"})
 #: Further methods that run SQL only on objects resolved to a DB driver (asyncpg and friends).
-_DRIVER_ONLY_METHODS = frozenset({"fetch", "fetchrow", "fetchval", "fetchone", "fetch_one", "fetch_all", "fetch_val"})
+_DRIVER_ONLY_METHODS = frozenset({"fetch", "fetchrow", "fetchval", "fetchone", "fetch_one", "fetch_all", "fetch_val",
+                                  "cursor", "run", "iterate"})  # asyncpg cursor(), pg8000 run(), databases iterate()
 #: Receivers (resolved qualnames) that are DB cursors/connections/sessions/engines.
 _DB_ROOTS = (
     "sqlite3.", "psycopg.", "psycopg2.", "pymysql.", "MySQLdb.", "mysql.connector.", "sqlalchemy.", "asyncpg.",
-    "aiosqlite.", "aiomysql.", "aiopg.", "cx_Oracle.", "oracledb.", "pyodbc.", "duckdb.", "databases.",
+    "aiosqlite.", "aiomysql.", "aiopg.", "cx_Oracle.", "oracledb.", "pyodbc.", "duckdb.", "databases.", "pg8000.",
     "django.db.connection", "django.db.connections", "snowflake.connector.", "clickhouse_driver.",
     "sqlmodel.", "flask_sqlalchemy.",
 )
@@ -48,7 +49,10 @@ class SqlInjection(Rule):
 Checks for SQL built by string formatting (f-string, `%`, `.format`, `+`, `str.join` with a
 non-literal part) and passed to `execute`/`executemany`/`executescript`/`exec_driver_sql`,
 Django `raw()`, SQLAlchemy `text()` or pandas `read_sql`. Methods on objects resolved to a
-DB driver (sqlite3, psycopg, SQLAlchemy, asyncpg, …) always count; on any other object the
+DB driver (sqlite3, psycopg, SQLAlchemy, asyncpg, …) always count, and so do the async drivers'
+own query methods (asyncpg `fetch`/`fetchrow`/`fetchval`/`cursor`, pg8000 `run`, aiosqlite,
+`databases.Database` `fetch_all`/`fetch_one`/`fetch_val`/`iterate`), also on a connection known by
+its annotation (`conn: asyncpg.Connection`); on any other object the
 string must start with a SQL keyword (SELECT, INSERT, UPDATE, DELETE, WITH, CREATE, ALTER,
 DROP, MERGE, REPLACE, TRUNCATE). The query is followed through local variables, so a
 string built first and executed later still fires; module-level string constants are
@@ -103,6 +107,7 @@ identifiers (table or column names) cannot be parameters. Pass values as paramet
 """
 
     valid = (
+        "import asyncpg\nasync def f(conn: asyncpg.Connection, uid):\n    return await conn.fetch('SELECT * FROM t WHERE id = $1', uid)\n",
         "def f(cur, email):\n    cur.execute('SELECT id FROM users WHERE email = %s', (email,))\n",
         "def f(cur):\n    cur.execute('SELECT 1')\n",
         "TABLE = 'users'\ndef f(cur):\n    cur.execute(f'SELECT * FROM {TABLE}')\n",
@@ -112,6 +117,11 @@ identifiers (table or column names) cannot be parameters. Pass values as paramet
         "from sqlalchemy import text\ndef f(s, uid):\n    s.execute(text('SELECT * FROM t WHERE id = :id'), {'id': uid})\n",
     )
     invalid = (
+        "import asyncpg\nasync def f(conn: asyncpg.Connection, uid):\n    return await conn.fetchrow(f'SELECT * FROM t WHERE id = {uid}')\n",
+        'import asyncpg\nasync def f(pool: asyncpg.Pool, name):\n    async with pool.acquire() as c:\n        pass\n    return await pool.fetchval(f"SELECT id FROM t WHERE name = \'{name}\'")\n',
+        'import pg8000.native\ndef f(name):\n    con = pg8000.native.Connection(\'u\')\n    return con.run(f"SELECT * FROM t WHERE name = \'{name}\'")\n',
+        "import databases\ndb = databases.Database('sqlite://')\nasync def f(uid):\n    return await db.fetch_all(f'SELECT * FROM t WHERE id = {uid}')\n",
+        "import aiosqlite\nasync def f(db: aiosqlite.Connection, uid):\n    await db.execute(f'DELETE FROM t WHERE id = {uid}')\n",
         "def f(cursor, email):\n    cursor.execute(f\"SELECT id FROM users WHERE email = '{email}'\")\n",
         "import sqlite3\ndef f(name):\n    conn = sqlite3.connect('db.sqlite')\n"
         "    conn.execute('DELETE FROM t WHERE name = ' + name)\n",
