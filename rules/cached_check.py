@@ -45,7 +45,8 @@ class _Pending:
 
 
 def check_cached(files: list[Path], resolver: Any, jobs: int | None = None, keep_text: bool = False,
-                 use_index: bool = True, use_cache: bool = True) -> CheckRun:
+                 use_index: bool = True, use_cache: bool = True, fixes: bool = False) -> CheckRun:
+    """With `fixes`, the fixes of new results are computed in the analysis workers and cached."""
     indexes: dict[str, WorkspaceIndex] = build_indexes(files, resolver, jobs) if use_index else {}
     deps = {root: dependency_keys(index.entries, index.aliases) for root, index in indexes.items()} if use_cache else {}
     caches: dict[str, ResultsCache] = {}
@@ -71,7 +72,7 @@ def check_cached(files: list[Path], resolver: Any, jobs: int | None = None, keep
     if work:
         needed = {job[3] for job in work if job[3] is not None}
         views = {root: indexes[root].view() for root in needed}
-        for i, result in zip(slots, run_indexed(work, views, jobs)):
+        for i, result in zip(slots, run_indexed(work, views, jobs, fixes)):
             results[i] = result
             p = pending.get(i)
             if p is not None and result.note is None:

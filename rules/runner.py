@@ -10,6 +10,7 @@ from typing import Any
 
 from .config import DEFAULT_EXCLUDES, ConfigResolver
 from .engine import analyze
+from .fixes import FixDocument, compute_fix, fixable
 from .index.store import WorkspaceIndex
 from .index.view import IndexView
 from .model import SYNTAX_ERROR, Finding, Severity, Span
@@ -18,6 +19,10 @@ from .settings import FileSettings
 from .source_files import SkippedFile, check_regular, display_text, read_source_file
 
 PARALLEL_THRESHOLD = 48
+#: Set in `Finding.data` by `with_fixes` when the rule's hook found no fix for this occurrence,
+#: so that a report (and a warm run from the results cache, which keeps `data` and `fix`) knows
+#: the fix was computed and needs no libcst.
+NO_FIX = "resilint:no-fix"
 
 
 @dataclass
@@ -95,6 +100,30 @@ def check_notebook(path: Path, data: bytes, settings: FileSettings, keep_text: b
     return FileResult(path, result.findings, cells.text if keep_text else None, cells=cells)
 
 
+def with_fixes(result: FileResult, settings: FileSettings) -> FileResult:
+    """`result` with each fixable finding's fix computed (`Finding.fix`, or `NO_FIX` in its data).
+
+    Run in the analysis worker by `resilint check` (never on the server's keystroke path): the
+    fixes are then computed on all cores, from the text the worker already holds, with one
+    FixDocument per file, and the results cache stores them with the findings.
+    """
+    todo = [f for f in result.findings if f.fix is None and NO_FIX not in f.data and fixable(f)]
+    if not todo or result.note is not None:
+        return result
+    text = result.cells.text if result.cells is not None else result.text
+    if text is None:
+        try:
+            text = display_text(read_source_file(result.path, settings.options.max_file_size))
+        except SkippedFile:
+            return result
+    doc = FixDocument(text, str(result.path), settings)
+    for finding in todo:
+        finding.fix = compute_fix(finding, text, str(result.path), settings, doc=doc)
+        if finding.fix is None:
+            finding.data = {**finding.data, NO_FIX: True}
+    return result
+
+
 def _check_job(job: tuple[Path, FileSettings, bool]) -> FileResult:
     return check_file(*job)
 
@@ -125,6 +154,10 @@ def _indexed_job(job: tuple[Any, Any, bool, str | None]) -> Any:
     if root is not None:
         settings.workspace_index = _WORKER_VIEWS.get(root)
     return check_file(path, settings, keep_text)
+
+
+def _indexed_fix_job(job: tuple[Any, Any, bool, str | None]) -> Any:
+    return with_fixes(_indexed_job(job), job[1])
 
 
 def build_indexes(files: list[Path], resolver: Any, jobs: int | None = None,
@@ -160,15 +193,17 @@ def check_paths_indexed(files: list[Path], resolver: Any, jobs: int | None = Non
 
 
 def run_indexed(work: list[tuple[Path, FileSettings, bool, str | None]], views: dict[str, IndexView],
-                jobs: int | None = None) -> list[FileResult]:
-    """(path, settings, keep_text, index root or None) jobs, on all cores when there are many."""
+                jobs: int | None = None, fixes: bool = False) -> list[FileResult]:
+    """(path, settings, keep_text, index root or None) jobs, on all cores when there are many;
+    with `fixes`, each finding's fix is computed in the worker too (`with_fixes`)."""
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    run = _indexed_fix_job if fixes else _indexed_job
     if jobs <= 1 or len(work) < PARALLEL_THRESHOLD:
         _init_worker(views)
         try:
-            return [_indexed_job(job) for job in work]
+            return [run(job) for job in work]
         finally:
             _WORKER_VIEWS.clear()
     chunksize = max(4, len(work) // (jobs * 8))
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(views,)) as pool:
-        return list(pool.map(_indexed_job, work, chunksize=chunksize))
+        return list(pool.map(run, work, chunksize=chunksize))

@@ -140,7 +140,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return run_fixes(args, files, resolver)
     keep_text = args.output_format == "text" and not args.no_source
     run = check_cached(files, resolver, args.jobs, keep_text=keep_text, use_index=not args.no_index,
-                       use_cache=not args.no_cache)
+                       use_cache=not args.no_cache, fixes=args.output_format != "github")
     results = run.results
     results.extend(not_checked)
     sys.stderr.write(skipped.stderr_lines(results, output._display))

@@ -2,7 +2,8 @@
 marks and ruff's closing count ("[*] N fixable with the `--fix` option (M hidden fixes can be
 enabled with the `--unsafe-fixes` option).").
 
-Analysis never computes fixes (libcst stays off that path), so a report computes them here, and
+`resilint check` computes them in its analysis workers (`runner.with_fixes`, cached with the
+findings); what is left (results from a cache entry the server stored) is computed here, and
 only for findings whose rule has a fix hook. Each is computed once and shared by every format and
 by the count; one FixDocument per file is reused by all of that file's findings (it parses only
 the statements around each finding), and a file is read again only when it has a fixable finding.
@@ -16,7 +17,7 @@ from typing import Iterable
 from resilint.rules.config import ConfigResolver
 from resilint.rules.fixes import FixDocument, compute_fix, fixable
 from resilint.rules.model import Finding, Fix
-from resilint.rules.runner import FileResult
+from resilint.rules.runner import NO_FIX, FileResult
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,8 @@ class ReportFixes:
     def fix(self, result: FileResult, finding: Finding) -> Fix | None:
         if finding.fix is not None:
             return finding.fix
-        if not fixable(finding):
-            return None
+        if NO_FIX in finding.data or not fixable(finding):
+            return None  # computed in the worker (runner.with_fixes): no fix for this occurrence
         key = id(finding)
         if key not in self._fixes:
             doc = self._document(result)
