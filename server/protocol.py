@@ -202,6 +202,29 @@ class ResilintProtocol(LanguageServerProtocol):
         return (yield from super().lsp_exit(*args))
 
 
+    # The server keeps its own documents (server/documents.py, LSP's line rule). pygls' copy
+    # splits lines with str.splitlines, so a line holding \x0b, \x0c, \x1c-\x1e, \x85, U+2028
+    # or U+2029 is several lines to it, and converting a change's range against that copy
+    # rewrites the range *in place* before our handler sees it (issue 17, defect 1). So the
+    # text-document notifications go straight to our handlers, and pygls keeps no copy.
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Any:
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_OPEN, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Any:
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_CHANGE, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> Any:
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_CLOSE, params)
+
+    def _user_handler(self, method: str, params: Any) -> Any:
+        handler = self.fm.features.get(method)
+        if handler is not None:
+            yield handler, (params,), None
+
+
 def _method(message: Any) -> str:
     method = message.get("method") if isinstance(message, dict) else None
     return method if isinstance(method, str) else "(no method)"

@@ -37,7 +37,8 @@ PYTHON_GLOB = "**/*.py"
 
 
 def _choose_position_encoding(cls, capabilities: types.ClientCapabilities) -> str:
-    """UTF-8 whenever the client offers it (no conversion on ASCII-heavy code), else UTF-16.
+    """UTF-8 whenever the client offers it (no conversion on ASCII-heavy code), else UTF-16,
+    else UTF-32 when that is all the client offers (every position path supports all three).
 
     pygls would follow the client's order (and might pick UTF-32); ruff picks UTF-8 first.
     """
@@ -45,6 +46,8 @@ def _choose_position_encoding(cls, capabilities: types.ClientCapabilities) -> st
     offered = (general.position_encodings if general is not None else None) or []
     if types.PositionEncodingKind.Utf8 in offered:
         return types.PositionEncodingKind.Utf8
+    if types.PositionEncodingKind.Utf32 in offered and types.PositionEncodingKind.Utf16 not in offered:
+        return types.PositionEncodingKind.Utf32
     return types.PositionEncodingKind.Utf16
 
 

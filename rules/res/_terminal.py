@@ -48,16 +48,10 @@ def cli_foreground(ctx: "FileContext", call: ast.Call) -> bool:
     click, typer or argparse): the user runs it in the foreground and watches it (RES004's review tier)."""
     if _captures(ctx, call):
         return False
-    return ctx.memo("res004-cli", lambda: _imports_cli(ctx.tree))
-
-
-def _imports_cli(tree: ast.Module) -> bool:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import) and any(a.name.split(".")[0] in _CLI_FRAMEWORKS for a in node.names):
-            return True
-        if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] in _CLI_FRAMEWORKS:
-            return True
-    return False
+    # By the bindings in scope (not a walk of the module: the incremental analysis replays
+    # bindings, while a rule that reads the module's body forces whole-file analysis).
+    return any(b.qualname is not None and b.qualname.split(".")[0] in _CLI_FRAMEWORKS
+               for scope in ctx.scopes for b in scope.names.values())
 
 
 def _captures(ctx: "FileContext", call: ast.Call) -> bool:
