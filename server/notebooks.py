@@ -274,23 +274,27 @@ def _wrap_requests(server: "LanguageServer", notebook_of: Callable[[str], Notebo
     def retarget(params: Any, nb: NotebookDocument) -> Any:
         return attrs.evolve(params, text_document=types.TextDocumentIdentifier(uri=nb.uri))
 
-    async def hover(call, params: types.HoverParams):
+    async def at_position(call, params: Any) -> tuple[Any, NotebookDocument | None]:
+        """The handler's answer for a position in a cell, asked at that position of the
+        notebook's module; (answer, the notebook, or None outside a notebook)."""
         uri = params.text_document.uri
         nb = notebook_of(uri)
         if nb is None:
-            return await call(params)
-        result = await call(attrs.evolve(retarget(params, nb), position=nb.to_module(uri, params.position)))
-        if result is not None and result.range is not None:
+            return await call(params), None
+        return await call(attrs.evolve(retarget(params, nb), position=nb.to_module(uri, params.position))), nb
+
+    async def hover(call, params: types.HoverParams):
+        result, nb = await at_position(call, params)
+        if nb is not None and result is not None and result.range is not None:
             placed = nb.to_cell(result.range)
-            result.range = placed[1] if placed is not None and placed[0] == uri else None
+            result.range = placed[1] if placed is not None and placed[0] == params.text_document.uri else None
         return result
 
     async def completion(call, params: types.CompletionParams):
         uri = params.text_document.uri
-        nb = notebook_of(uri)
+        result, nb = await at_position(call, params)
         if nb is None:
-            return await call(params)
-        result = await call(attrs.evolve(retarget(params, nb), position=nb.to_module(uri, params.position)))
+            return result
         for item in getattr(result, "items", None) or []:
             if isinstance(item.data, dict):
                 item.data = {**item.data, "cell": uri}

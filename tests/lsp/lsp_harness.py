@@ -20,6 +20,23 @@ SERVER = [sys.executable, "-m", "resilint.server.serve"]
 TIMEOUT = 20.0
 
 CALL = "import requests\n\n\ndef fetch(url):\n    return requests.get(url)\n"
+# A module-level session other modules import (cross-module tests).
+HTTP = "import requests\n\nsession = requests.Session()\n"
+# A mounted adapter that sets a default timeout: the index leaves such a session unresolved.
+HTTP_BOUNDED = """\
+import requests
+from requests.adapters import HTTPAdapter
+
+
+class TimeoutAdapter(HTTPAdapter):
+    def send(self, request, **kwargs):
+        kwargs.setdefault("timeout", 5)
+        return super().send(request, **kwargs)
+
+
+session = requests.Session()
+session.mount("https://", TimeoutAdapter())
+"""
 
 
 class RecordingClient(LanguageClient):

@@ -9,24 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lsp_harness import change, full, lsp, open_doc, wait_until
+from lsp_harness import HTTP, HTTP_BOUNDED, change, full, lsp, open_doc, wait_until
 from lsprotocol import types
 
-HTTP = "import requests\n\nsession = requests.Session()\n"
-HTTP_BOUNDED = """\
-import requests
-from requests.adapters import HTTPAdapter
-
-
-class TimeoutAdapter(HTTPAdapter):
-    def send(self, request, **kwargs):
-        kwargs.setdefault("timeout", 5)
-        return super().send(request, **kwargs)
-
-
-session = requests.Session()
-session.mount("https://", TimeoutAdapter())
-"""
 SERVICE = "from app.{module} import session\n\n\ndef load(url):\n    return session.get(url).json()\n"
 
 

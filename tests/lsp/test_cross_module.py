@@ -4,25 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lsp_harness import RecordingClient, change, full, lsp, open_doc, wait_until
+from lsp_harness import HTTP, HTTP_BOUNDED, RecordingClient, change, full, lsp, open_doc, wait_until
 from lsprotocol import types
 
-HTTP = "import requests\n\nsession = requests.Session()\n"
-# A mounted adapter that sets a default timeout: the index leaves such a session unresolved.
-HTTP_BOUNDED = """\
-import requests
-from requests.adapters import HTTPAdapter
-
-
-class TimeoutAdapter(HTTPAdapter):
-    def send(self, request, **kwargs):
-        kwargs.setdefault("timeout", 5)
-        return super().send(request, **kwargs)
-
-
-session = requests.Session()
-session.mount("https://", TimeoutAdapter())
-"""
 SERVICE = """\
 from app.http import session
 

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from fuzz_machine import as_tuples as published
 from rawrpc import RawClient
 from resilint.rules.engine import analyze
 from resilint.rules.settings import FileSettings
@@ -43,11 +44,6 @@ def expected(text: str) -> list[tuple]:
         s = f.span
         out.append((f.code, s.line, u16(s.line, s.col), s.end_line, u16(s.end_line, s.end_col)))
     return sorted(out)
-
-
-def published(diags: list[dict]) -> list[tuple]:
-    return sorted((str(d.get("code")), d["range"]["start"]["line"], d["range"]["start"]["character"],
-                   d["range"]["end"]["line"], d["range"]["end"]["character"]) for d in diags)
 
 
 def open_doc(c: RawClient, uri: str, text: str, version: int = 1) -> None:
