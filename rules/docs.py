@@ -94,9 +94,10 @@ def index_markdown() -> str:
 PEERS_HEADER = """## Peers' suppressions
 
 A ruff/flake8 `# noqa: CODE` or bandit `# nosec CODE` comment on a line also suppresses the resilint
-rule that means the same (setting `respect-peer-suppressions`: `"codes"` (default), `"all"`: a bare
-`# nosec` suppresses every finding on its line too, `"none"`: peers' comments are ignored). RES900
-never reports peers' comments. `resilint rule --peer-suppressions` prints this table.
+rule that means the same. Setting `respect-peer-suppressions`: `"codes"` (default) — those, and a bare
+`# nosec` (bandit skips all its tests on that line) suppresses the rules below that have a bandit code;
+`"all"` — a bare `# nosec` suppresses every finding on its line; `"none"` — peers' comments are
+ignored. RES900 never reports peers' comments. `resilint rule --peer-suppressions` prints this table.
 
 """
 

@@ -24,17 +24,32 @@ TABLE: dict[str, tuple[str, ...]] = {
     "SEC004": ("S301", "S403", "B301", "B403"),
     "SEC005": ("S102", "S307", "B102", "B307"),
     "SEC006": ("S105", "S106", "S107", "B105", "B106", "B107"),
+    "SEC007": ("S201", "B201"),
     "SEC009": ("S311", "S324", "B311", "B324"),
     "SEC012": ("S306", "B306"),
+    "SEC013": ("S313", "S314", "S315", "S316", "S317", "S318", "S319", "S320",
+               "B313", "B314", "B315", "B316", "B317", "B318", "B319", "B320"),
+    "SEC014": ("S104", "B104"),
 }
 
 #: `respect-peer-suppressions`: "codes" = peers' comments naming a code of the table suppress its
-#: resilint rule (default); "all" = a bare `# nosec` suppresses every finding on its line too;
-#: "none" = peers' comments are ignored. (A bare `# noqa` is resilint's own, and always suppresses.)
+#: resilint rule, and a bare `# nosec` (bandit: skip every test on this line) suppresses the rules
+#: that have a bandit equivalent (default); "all" = a bare `# nosec` suppresses every finding on its
+#: line; "none" = peers' comments are ignored. (A bare `# noqa` is resilint's own, always suppresses.)
 Mode = Literal["codes", "all", "none"]
 
 _ASYNC_BLOCKING = re.compile(r"^ASYNC2[0-9][0-9]$")
 _BY_PEER: dict[str, str] = {peer: ours for ours, peers in TABLE.items() for peer in peers if "x" not in peer}
+
+
+def _bandit(peer: str) -> bool:
+    return peer.startswith("B") and peer != "BLE001"  # BLE001 is flake8-blind-except's, not bandit's
+
+
+#: The rules a bare `# nosec` suppresses in the default mode: those bandit has a test for. A team
+#: that silenced bandit on a line (in real code: `pickle.loads(...)  # nosec` with a written reason)
+#: decided that line's security question; resilint's rules with no bandit test still report.
+BANDIT_EQUIVALENTS: frozenset[str] = frozenset(ours for ours, peers in TABLE.items() if any(map(_bandit, peers)))
 
 
 @lru_cache(maxsize=512)
@@ -49,8 +64,8 @@ def suppressed_by(codes: tuple[str, ...]) -> frozenset[str]:
 def table_markdown() -> str:
     rows = ["| resilint | ruff / flake8 (`# noqa: ...`) | bandit (`# nosec ...`) |", "|---|---|---|"]
     for ours, peers in TABLE.items():
-        noqa = ", ".join(f"`{p}`" for p in peers if not p.startswith("B") or p == "BLE001")
-        nosec = ", ".join(f"`{p}`" for p in peers if p.startswith("B") and p != "BLE001")
+        noqa = ", ".join(f"`{p}`" for p in peers if not _bandit(p))
+        nosec = ", ".join(f"`{p}`" for p in peers if _bandit(p))
         rows.append(f"| {ours} | {noqa} | {nosec or '—'} |")
     return "\n".join(rows) + "\n"
 

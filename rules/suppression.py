@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .model import SYNTAX_ERROR, UNUSED_SUPPRESSION, Finding, Severity, Span
-from .peer_suppressions import Mode, suppressed_by
+from .peer_suppressions import BANDIT_EQUIVALENTS, Mode, suppressed_by
 
 if TYPE_CHECKING:
     from .settings import FileSettings
@@ -116,7 +116,9 @@ def _covers(d: Directive, code: str, mode: Mode) -> bool:
     if d.kind == "nosec":  # bandit's: never ours, counts only through the peers' table
         if mode == "none":
             return False
-        return mode == "all" if d.codes is None else code in suppressed_by(tuple(d.codes))
+        if d.codes is None:
+            return mode == "all" or code in BANDIT_EQUIVALENTS
+        return code in suppressed_by(tuple(d.codes))
     if d.codes is None or code in d.codes:
         return True
     return mode != "none" and code in suppressed_by(tuple(d.codes))

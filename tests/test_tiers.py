@@ -91,8 +91,9 @@ SWALLOW = "try:\n    x = 1\nexcept Exception:  {comment}\n    pass\n"
     ("# nosec: B110, B112", "codes", True),
     ("# noqa: S602", "codes", False),
     ("# nosec B602", "codes", False),
-    ("# nosec", "codes", False),
+    ("# nosec", "codes", True),  # bandit's B110 is RES021's
     ("# nosec", "all", True),
+    ("# nosec", "none", False),
     ("# noqa: S110", "none", False),
     ("# nosec B110", "none", False),
     ("# noqa", "none", True),  # a bare noqa is resilint's own too
@@ -119,6 +120,14 @@ def test_async_and_security_peers() -> None:
     assert [(f.code, f.span.line) for f in found if f.code in ("RES030", "SEC002")] == [("RES030", 3)]
     assert "RES030" in {f.code for f in analyze(source.replace("ASYNC251", "E501").replace("B602", "B101"),
                                                    "app.py", settings).findings}
+
+
+def test_bare_nosec_suppresses_the_rules_bandit_has() -> None:
+    # a bare nosec silences bandit's tests: SEC002 (B602) goes, RES004 (no bandit test) stays, unless "all"
+    source = "import subprocess\ndef f(cmd):\n    subprocess.run(cmd, shell=True)  # nosec\n"
+    found = {mode: {f.code for f in analyze(source, "app.py", FileSettings(Options.model_validate(
+        {"select": ["ALL"], "respect-peer-suppressions": mode}))).findings} for mode in ("codes", "all", "none")}
+    assert found == {"codes": {"RES004"}, "all": set(), "none": {"RES004", "SEC002"}}
 
 
 def test_peer_table_in_rule_command(tmp_path: Path) -> None:
