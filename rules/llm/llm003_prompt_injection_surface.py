@@ -102,6 +102,9 @@ wrapped in delimiters (`<document>…</document>`) and described as data, not in
     invalid = (
         "from flask import request\ndef view():\n    role = request.args['role']\n"
         "    return [{'role': 'system', 'content': f'You are a {role}.'}]\n",
+        # Types as resolution: `system=` of a client known by its parameter annotation.
+        "import anthropic\nfrom flask import request\ndef view(client: anthropic.Anthropic):\n    doc = request.args['doc']\n"
+        "    return client.messages.create(model='m', max_tokens=100, system='Context: %s' % doc, messages=[])\n",
     )
 
     review_examples = (

@@ -95,6 +95,9 @@ raises, a deadline check, or `AgentExecutor(max_iterations=...)`.
 """
 
     valid = (
+        # `Any` is no client type: nothing says this loop calls a model.
+        "from typing import Any\ndef run(client: Any, messages):\n    while True:\n"
+        "        r = client.chat.completions.create(model='m', messages=messages)\n        messages.append(r)\n",
         "from openai import OpenAI\nclient = OpenAI()\ndef run(messages):\n    for _ in range(10):\n"
         "        r = client.chat.completions.create(model='m', messages=messages)\n        messages.append(r.choices[0].message)\n",
         "from openai import OpenAI\nclient = OpenAI()\ndef run(messages):\n    step = 0\n    while step < 10:\n"
@@ -114,6 +117,14 @@ raises, a deadline check, or `AgentExecutor(max_iterations=...)`.
         "from langchain.agents import AgentExecutor\nAgentExecutor(agent=a, tools=t, max_iterations=None, max_execution_time=60)\n",
     )
     invalid = (
+        # Types as resolution: a client known by its annotation (a class field, a parameter).
+        "from openai import OpenAI\nclass Agent:\n    client: OpenAI\n    def run(self, messages):\n        while True:\n"
+        "            r = self.client.chat.completions.create(model='m', messages=messages, max_tokens=10)\n"
+        "            messages.append(r.choices[0].message)\n            if not r.choices[0].message.tool_calls:\n"
+        "                return r\n",
+        "import anthropic\ndef run(client: 'anthropic.Anthropic | None', messages):\n    done = False\n    while not done:\n"
+        "        r = client.messages.create(model='m', max_tokens=100, messages=messages)\n"
+        "        messages.append({'role': 'assistant', 'content': r.content})\n        done = r.stop_reason != 'tool_use'\n",
         "from openai import OpenAI\nclient = OpenAI()\ndef run(messages):\n    while True:\n"
         "        r = client.chat.completions.create(model='m', messages=messages)\n        messages.append(r.choices[0].message)\n"
         "        if not r.choices[0].message.tool_calls:\n            return r\n",
