@@ -1,5 +1,6 @@
 """One list of editor settings (issue 15 item 7): what the server reads, what the VS Code
-extension declares (package.json) and forwards (src/settings.ts), and what the docs list.
+extension declares (package.json) and forwards (src/settings.ts), what the docs list, and what
+the JetBrains template's schema accepts (it forbids unknown keys).
 
 The server's keys come from its own models, not from a list kept here: the fields of
 `server/workspace_settings.EditorSettings` (the server options) and of `rules/settings.Options`
@@ -20,6 +21,7 @@ from resilint.rules.settings import Options
 from resilint.server.workspace_settings import _CLIENT_ONLY_KEYS, EditorSettings, _kebab, parse_settings
 
 EXT = ROOT / "client-vscode"
+JETBRAINS_SCHEMA = ROOT / "editors" / "jetbrains" / "resilint" / "settings.schema.json"
 # EditorSettings fields that are no setting: the lint options it carries, the problems it found.
 _NOT_SETTINGS = {"lint", "errors"}
 
@@ -97,6 +99,8 @@ def sources() -> dict[str, set[str]]:
         "docs/editors/README.md settings table": table_keys(ROOT / "docs/editors/README.md", "## Settings (all editors)"),
         "client-vscode/README.md settings table (less the extension's own)":
             table_keys(EXT / "README.md", "## Settings") - client_only,
+        "editors/jetbrains/resilint/settings.schema.json (LSP4IJ's validation)": set(json.loads(
+            JETBRAINS_SCHEMA.read_text(encoding="utf-8"))["properties"]["resilint"]["properties"]),
     }
 
 
