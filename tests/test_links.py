@@ -194,7 +194,8 @@ def test_shipped_files_link_only_to_real_pages():
 
 # ----- manifests: the fields tools publish (Marketplace page, PyPI sidebar, Actions listing) ----
 MANIFESTS = ["client-vscode/package.json", "pyproject.toml", "action.yml", ".pre-commit-hooks.yaml",
-             "editors/jetbrains/resilint/template.json"]
+             ".github/workflows/release.yml", "editors/jetbrains/resilint/template.json",
+             "editors/jetbrains/resilint/settings.schema.json"]
 # npm's shorthands for a repository (`github:owner/repo`, bare `owner/repo`, ...): the real URL.
 NPM_SHORTHAND = {"github": "https://github.com/{}", "gitlab": "https://gitlab.com/{}",
                  "bitbucket": "https://bitbucket.org/{}", "gist": "https://gist.github.com/{}"}
