@@ -73,7 +73,9 @@ class Options(_Model):
             raise ValueError(f"docs-url must be an absolute http(s) or file URL, not {value!r}")
         return value.strip()
 
-    #: Files on disk larger than this (bytes) are skipped and named, not analysed.
+    #: Files larger than this (bytes) are skipped and named, not analysed: on disk (CLI, cache,
+    #: workspace check) and open in the editor alike. The one size option: the editor setting
+    #: `maxFileSize` overrides it when set (server/workspace_settings.py); one default, 10 MiB.
     max_file_size: PositiveInt = Field(DEFAULT_MAX_FILE_SIZE, alias="max-file-size")
     #: The results cache's folder (relative to the project root); default `.resilint_cache`.
     cache_dir: str | None = Field(None, alias="cache-dir")

@@ -81,7 +81,7 @@ TOO_LARGE = "larger than"  # the skip reason that the editor shows on the file (
 
 
 def too_large(doc: Document) -> list[types.Diagnostic]:
-    """One informational diagnostic on a document over maxFileSize, the way other linters name
+    """One informational diagnostic on a document over the size limit, the way other linters name
     the huge generated files they skip: never analysed for minutes, never silently empty."""
     if doc.skipped is None or not doc.skipped.startswith(TOO_LARGE):
         return []
@@ -207,8 +207,11 @@ class Diagnostics:
             reason = "disabled by the `enable` setting"
         elif not doc.is_python():
             reason = f"not a Python document (languageId {doc.language_id!r})"
-        elif len(doc.text) > editor.max_file_size or len(doc.text.encode("utf-8", "surrogatepass")) > editor.max_file_size:
-            reason = f"{TOO_LARGE} maxFileSize ({editor.max_file_size} bytes)"
+        elif self._too_large(doc, limit := resolved.settings.options.max_file_size):
+            # One limit for open documents and files on disk: the project's `max-file-size`,
+            # or the editor's `maxFileSize` when set (server/workspace_settings.py).
+            source = "maxFileSize" if editor.max_file_size is not None else "max-file-size"
+            reason = f"{TOO_LARGE} {source} ({limit} bytes)"
         elif doc.path is not None and resolved.config.is_excluded(doc.path):
             reason = "excluded by the configuration"
         if reason != doc.skip_logged:
@@ -217,6 +220,10 @@ class Diagnostics:
             doc.skip_logged = reason
         doc.skipped = reason
         return reason
+
+    @staticmethod
+    def _too_large(doc: Document, limit: int) -> bool:
+        return len(doc.text) > limit or len(doc.text.encode("utf-8", "surrogatepass")) > limit
 
     def _finish(self, doc: Document, version: int, ms: float | None) -> None:
         doc.analyzed_version = version

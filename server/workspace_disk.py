@@ -150,9 +150,9 @@ class DiskChecker:
     def _plan(self, f: Any, index_root: str | None, deps: dict[str, dict[str, str]]) -> _Plan:
         settings = f.resolved.settings
         plan = _Plan(f, settings, index_root)
-        limit = settings.options.max_file_size
-        try:  # the editor's maxFileSize too, when it is lower (docs/cache.md)
-            plan.stat = check_regular(f.path, min(limit, f.editor.max_file_size))
+        limit = settings.options.max_file_size  # the editor's maxFileSize when set (workspace_settings)
+        try:
+            plan.stat = check_regular(f.path, limit)
         except SkippedFile as skip:
             plan.diagnostics = [skipped_diagnostic(skip.reason)]
             return plan

@@ -11,6 +11,11 @@ that applies to the file, according to `configurationPreference`:
   keys the file does not set (so CI and the editor agree wherever the project decided).
 - ``editorFirst``: editor values win over pyproject.toml key by key.
 - ``filesystemOnly``: editor lint options are ignored (server options still apply).
+
+``maxFileSize`` is the one lint option with a fixed precedence: set in the editor, it overrides
+the project's ``max-file-size`` whatever ``configurationPreference`` says (it is how a user
+opens one huge file); unset, the project's value (or its default, 10 MiB) applies, so the
+editor skips the same files as ``resilint check``.
 """
 from __future__ import annotations
 
@@ -59,7 +64,8 @@ class EditorSettings:
     enable: bool = True
     debounce: int = field(default_factory=_default_debounce)  # milliseconds
     log_level: str = "info"
-    max_file_size: int = 1_000_000  # bytes (UTF-8)
+    #: bytes; None = the project's `max-file-size` (one option, one default: rules/settings.py)
+    max_file_size: int | None = None
     configuration_preference: str = "filesystemFirst"
     configuration: str | None = None  # explicit pyproject.toml path
     #: Lint options in pyproject spelling (kebab-case), each one validated.
@@ -79,7 +85,8 @@ class EditorSettings:
         }
 
     def lint_key(self) -> tuple:
-        return (self.configuration_preference, self.configuration, repr(sorted(self.lint.items())))
+        return (self.configuration_preference, self.configuration, self.max_file_size,
+                repr(sorted(self.lint.items())))
 
 
 def _unwrap(raw: Any) -> dict[str, Any]:
@@ -147,10 +154,11 @@ def parse_settings(raw: Any, base: EditorSettings | None = None, validate: bool 
 def _check_server_value(attr: str, value: Any) -> str | None:
     if attr == "enable" and not isinstance(value, bool):
         return "expected true or false"
-    if attr in ("debounce", "max_file_size") and (
-        not isinstance(value, int) or isinstance(value, bool) or value < 0
-    ):
+    is_int = isinstance(value, int) and not isinstance(value, bool)
+    if attr == "debounce" and not (is_int and value >= 0):
         return "expected a non-negative integer"
+    if attr == "max_file_size" and not (is_int and value > 0):  # PositiveInt, like `max-file-size`
+        return "expected a positive integer (bytes)"
     if attr == "log_level" and value not in LOG_LEVELS:
         return f"expected one of {', '.join(LOG_LEVELS)}"
     if attr == "configuration_preference" and value not in PREFERENCES:
@@ -214,9 +222,12 @@ class ConfigCache:
                 loaded = ProjectConfig(pyproject.parent, pyproject, Options())
         file_opts = loaded.options.model_dump(by_alias=True, exclude_unset=True)
         pref = editor.configuration_preference
-        if pref == "filesystemOnly" or not editor.lint:
+        lint = {} if pref == "filesystemOnly" else editor.lint
+        if not lint and editor.max_file_size is None:
             return loaded, error
-        merged = {**editor.lint, **file_opts} if pref == "filesystemFirst" else {**file_opts, **editor.lint}
+        merged = {**lint, **file_opts} if pref == "filesystemFirst" else {**file_opts, **lint}
+        if editor.max_file_size is not None:  # set in the editor, it wins (module docstring)
+            merged["max-file-size"] = editor.max_file_size
         try:
             options = validate_options(merged, "<editor settings>")
         except ConfigError as exc:  # each key was valid alone; the mix was not

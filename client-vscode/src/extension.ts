@@ -85,7 +85,7 @@ async function offerBundled(interp: Interpreter, reason: string): Promise<void> 
   const pick = await notify(
     "error",
     `resilint: the interpreter ${interp.command.join(" ")} cannot import resilint.server ` +
-      `(install it with \`${interp.command.join(" ")} -m pip install resilint\`` +
+      `(install it from a clone of resilint with \`${interp.command.join(" ")} -m pip install /path/to/resilint\`` +
       (hasBundledServer() ? ", or switch resilint.importStrategy to useBundled)." : ").") +
       (reason ? `\n${reason}` : ""),
     ...actions,

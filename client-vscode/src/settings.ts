@@ -1,4 +1,7 @@
 import * as vscode from "vscode";
+// The manifest is the one list of settings: what it declares is what is forwarded
+// (tests/test_settings_parity.py compares it with what the server reads and the docs list).
+import manifest from "../package.json";
 
 export const SECTION = "resilint";
 
@@ -6,13 +9,20 @@ export const SECTION = "resilint";
 const CLIENT_ONLY = new Set(["interpreter", "importStrategy", "showNotifications", "trace"]);
 
 /** Server settings always sent (the server has defaults for them too; sending keeps the editor authoritative). */
-const SERVER_KEYS = ["enable", "debounce", "logLevel", "configurationPreference", "configuration"];
+const ALWAYS_SENT = new Set(["enable", "debounce", "logLevel", "configurationPreference", "configuration"]);
+
+/** Top-level keys of the declared settings (`resilint.trace.server` -> `trace`). */
+const DECLARED = [...new Set(Object.keys(manifest.contributes.configuration.properties)
+  .map((key) => key.slice(SECTION.length + 1).split(".")[0]))];
+
+const SERVER_KEYS = DECLARED.filter((key) => ALWAYS_SENT.has(key));
 
 /**
- * Lint options: sent only when the user set them in some scope, so that with
- * `configurationPreference: filesystemFirst` an untouched default never shadows pyproject.toml.
+ * Lint options (and `maxFileSize`): sent only when the user set them in some scope, so that an
+ * untouched default never shadows pyproject.toml (with `configurationPreference: filesystemFirst`,
+ * and `maxFileSize`, which overrides the project's `max-file-size` whenever it is sent).
  */
-const LINT_KEYS = ["select", "extendSelect", "ignore", "severity", "unsafeFixes", "timeouts", "guides", "locale", "docsUrl"];
+const LINT_KEYS = DECLARED.filter((key) => !ALWAYS_SENT.has(key) && !CLIENT_ONLY.has(key));
 
 export type ImportStrategy = "useBundled" | "fromEnvironment";
 

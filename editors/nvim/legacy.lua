@@ -2,6 +2,14 @@
 -- Put this in init.lua.
 local settings = { resilint = { enable = true } }
 
+-- The server's command for a project root. `resilint` on $PATH (pipx install /path/to/resilint);
+-- for the server in the project's venv (`.venv/bin/pip install -e /path/to/resilint`) return
+--   { root .. '/.venv/bin/resilint', 'serve' }
+-- instead. Not picked automatically: a repository you just cloned could ship any program there.
+local function server_cmd(root)
+  return { 'resilint', 'serve' }
+end
+
 local function root_for(bufnr)
   local file = vim.api.nvim_buf_get_name(bufnr)
   local markers = { 'pyproject.toml', 'setup.cfg', 'setup.py', '.git' }
@@ -24,10 +32,11 @@ local resilint_clients = {} -- root_dir -> client id (0.7)
 vim.api.nvim_create_autocmd('FileType', {
   pattern = 'python',
   callback = function(args)
+    local root = root_for(args.buf)
     local config = {
       name = 'resilint',
-      cmd = { 'resilint', 'serve' },
-      root_dir = root_for(args.buf),
+      cmd = server_cmd(root),
+      root_dir = root,
       settings = settings,
       init_options = settings.resilint,
     }

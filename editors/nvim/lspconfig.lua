@@ -20,5 +20,8 @@ if not configs.resilint then
 end
 
 lspconfig.resilint.setup({
+  -- the server in the project's venv instead of `resilint` on $PATH
+  -- (`.venv/bin/pip install -e /path/to/resilint`):
+  -- cmd = { vim.fn.getcwd() .. '/.venv/bin/resilint', 'serve' },
   -- settings = { resilint = { ignore = { 'RES022' }, unsafeFixes = false } },
 })

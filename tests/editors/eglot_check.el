@@ -22,10 +22,16 @@
            (file (getenv "LSP_FILE"))
            (expect-line (string-to-number (or (getenv "EXPECT_LINE") "0")))
            (t0 (float-time)))
-      ;; the documented configuration (docs/editors/emacs.md), with the interpreter under test
+      ;; the documented configuration (docs/editors/emacs.md), with the interpreter under test;
+      ;; RESILINT_VENV_RECIPE=1: the documented lambda that runs the project's .venv/bin/resilint
       (setq eglot-server-programs
-            `((python-mode . (,py "-m" "resilint.server.serve"
-                                  :initializationOptions (:enable t :logLevel "info")))))
+            (if (getenv "RESILINT_VENV_RECIPE")
+                `((python-mode
+                   . ,(lambda (&optional _interactive)
+                        (list (expand-file-name ".venv/bin/resilint" (project-root (project-current)))
+                              "serve" :initializationOptions '(:enable t)))))
+              `((python-mode . (,py "-m" "resilint.server.serve"
+                                    :initializationOptions (:enable t :logLevel "info"))))))
       (setq-default eglot-workspace-configuration '(:resilint (:enable t)))
       (setq eglot-sync-connect 20 eglot-autoshutdown t)
       (find-file file)

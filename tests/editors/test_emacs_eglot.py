@@ -17,12 +17,18 @@ from editors_common import RES001_LINE, SOURCE, demo_workspace
 HERE = Path(__file__).resolve().parent
 
 
-def test_emacs_eglot_batch(tmp_path: Path) -> None:
+@pytest.mark.parametrize("recipe", ["interpreter", "project-venv"])
+def test_emacs_eglot_batch(tmp_path: Path, recipe: str) -> None:
     emacs = shutil.which("emacs")
     if emacs is None:
         pytest.fail("emacs is not installed: run `bash .ci/system-deps` (emacs-nox elpa-eglot)")
     ws = demo_workspace(tmp_path)
     (ws / ".git").mkdir()  # eglot's project root
+    extra = {}
+    if recipe == "project-venv":  # the project's venv holds resilint: the test's own, linked in
+        (ws / ".venv" / "bin").mkdir(parents=True)
+        (ws / ".venv" / "bin" / "resilint").symlink_to(Path(sys.executable).parent / "resilint")
+        extra["RESILINT_VENV_RECIPE"] = "1"
     source = ws / "client.py"
     source.write_text(SOURCE)
     env = {
@@ -32,6 +38,7 @@ def test_emacs_eglot_batch(tmp_path: Path) -> None:
         "LSP_FILE": str(source),
         "EXPECT_LINE": str(RES001_LINE + 1),
         "RESILINT_DEBOUNCE_MS": "0",
+        **extra,
     }
     proc = subprocess.run(
         [emacs, "--batch", "-Q", "-l", str(HERE / "eglot_check.el")],

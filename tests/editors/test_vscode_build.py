@@ -90,7 +90,7 @@ def test_extension_settings_are_known_to_the_server() -> None:
         if name in client_only:
             continue
         kind = schema["type"][0] if isinstance(schema["type"], list) else schema["type"]
-        settings[name] = values.get(name, sample[kind])
+        settings[name] = values.get(name, schema.get("enum", [sample[kind]])[0])
     parsed = parse_settings(settings)
     assert parsed.errors == (), parsed.errors
 

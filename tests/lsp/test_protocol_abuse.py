@@ -262,7 +262,7 @@ def test_exit_without_shutdown_leaves_no_process(server: RawClient, workspace: P
 
 
 def test_huge_messages(server: RawClient, workspace: Path) -> None:
-    server.initialize(workspace.as_uri())
+    server.initialize(workspace.as_uri(), initializationOptions={"maxFileSize": 1_000_000})
     uri = (workspace / "huge.py").as_uri()
     huge = CALL + "x = '" + "a" * 5_000_000 + "'\n"
     open_doc(server, uri, huge)

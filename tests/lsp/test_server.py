@@ -285,6 +285,20 @@ async def test_skips_non_python_and_large_files(workspace: Path):
         assert len([m for m in client.log_messages if "notes.txt" in m.message]) == 1
 
 
+async def test_one_size_limit_project_value_unless_the_editor_sets_one(workspace: Path):
+    """`max-file-size` of [tool.resilint] applies to open documents too; the editor's
+    `maxFileSize`, when set, overrides it even with filesystemFirst (docs/editors/README.md)."""
+    (workspace / "pyproject.toml").write_text("[tool.resilint]\nmax-file-size = 200\n")
+    big = (workspace / "big.py").as_uri()
+    async with lsp(workspace) as client:
+        open_doc(client, big, CALL * 10)
+        (info,) = await diagnostics_for(client, big, 1)
+        assert "too large, not analysed" in info.message and "max-file-size (200 bytes)" in info.message
+    async with lsp(workspace, init_options={"maxFileSize": 100_000, "configurationPreference": "filesystemFirst"}) as client:
+        open_doc(client, big, CALL * 10)
+        assert {d.code for d in await diagnostics_for(client, big, 1)} == {"RES001"}
+
+
 async def test_debug_info_command(workspace: Path):
     uri = (workspace / "app.py").as_uri()
     async with lsp(workspace) as client:

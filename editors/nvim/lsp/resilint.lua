@@ -8,7 +8,8 @@
 -- Override any field without copying the file:
 --
 --     vim.lsp.config('resilint', {
---       cmd = { '/path/to/venv/bin/python', '-m', 'resilint.server.serve' },
+--       -- the server in the project's venv (`.venv/bin/pip install -e /path/to/resilint`):
+--       cmd = { vim.fn.getcwd() .. '/.venv/bin/resilint', 'serve' },
 --       settings = { resilint = { ignore = { 'RES022' }, severity = { RES030 = 'error' } } },
 --     })
 --
