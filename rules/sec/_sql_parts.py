@@ -8,7 +8,9 @@ followed through local assignments) is one of:
 - *identifier*: it stands where SQL names a table or column (after FROM / INTO / UPDATE / TABLE /
   JOIN, inside `"..."` / `` `...` `` / `[...]` quoting, before a `.`), or its name says it is one
   (`table`, `*_table`, `column`, `schema`): the review tier;
-- *value*: anything else (the default tier).
+- *value*: anything else. A value between hand-written `'...'` (a string literal built by
+  formatting) or from outside the process is SEC003's default tier; other values (SQL fragments
+  such as a `where` clause, numbers, values of unknown origin) are its review tier.
 """
 from __future__ import annotations
 
@@ -41,6 +43,19 @@ def sql_kind(ctx: "FileContext", sql: ast.expr) -> Kind:
         if kind == "identifier":
             worst = "identifier"
     return worst
+
+
+def quoted_value(ctx: "FileContext", sql: ast.expr) -> bool:
+    """A value part sits right after a hand-written `'`: the SQL builds a string literal by
+    formatting (`WHERE email = '{email}'`), the textbook case for a bound parameter."""
+    return any(before.endswith("'") and _kind(ctx, part, before) == "value" for part, before in _parts(ctx, sql, 0))
+
+
+def formatted_parts(ctx: "FileContext", expr: ast.expr) -> Iterator[tuple[ast.expr, str]]:
+    """The non-constant parts of a formatted string, each with the literal text just before it
+    (f-string fields, `%` / `.format` arguments, `+` operands; local variables followed). Shared
+    with SEC002, which asks whether a part sits between hand-written quotes."""
+    return _parts(ctx, expr, 0)
 
 
 def _parts(ctx: "FileContext", expr: ast.expr, depth: int, before: str = "") -> Iterator[tuple[ast.expr, str]]:
