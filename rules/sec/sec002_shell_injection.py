@@ -134,6 +134,15 @@ really needed, quote each value with `shlex.quote`.
         "import subprocess\ndef f(branch):\n    cmd = 'git checkout '\n    cmd += branch\n"
         "    subprocess.check_output(cmd, shell=True, timeout=5)\n",
         "import asyncio\nasync def f(p):\n    await asyncio.create_subprocess_shell(f'du -sh {p}')\n",
+        # datasette publish: the user's own CLI options, in a click program.
+        "import click, subprocess\n@click.command()\n@click.option('--project')\ndef publish(project):\n"
+        "    subprocess.check_call(f'gcloud run deploy --project \"{project}\"', shell=True)\n",
+        # shell-gpt: $EDITOR on a temp file, quoted or not.
+        "import os, tempfile\ndef edit():\n    with tempfile.NamedTemporaryFile(delete=False) as f:\n        path = f.name\n"
+        "    editor = os.environ.get('EDITOR', 'vi')\n    os.system(f\"{editor} '{path}'\")\n",
+        # An agent's bash tool / a /run command: running the given command is the purpose.
+        "import asyncio\nasync def run(cmd):\n    return await asyncio.create_subprocess_shell(cmd)\n",
+        "import subprocess, sys\nsubprocess.run(sys.argv[1], shell=True, timeout=60)\n",
     )
 
     def check_call(self, call: ast.Call, callee: Binding) -> None:

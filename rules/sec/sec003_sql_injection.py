@@ -30,8 +30,8 @@ _SQL_FUNCTIONS = frozenset({
 #: Statements that take no bound parameters (utility / DDL statements): a quoted value there cannot be
 #: bound, so the fix the default tier asks for does not exist (`CREATE DATABASE x ENCODING '{}'`).
 _NO_PARAMS = re.compile(r"\s*(CREATE|ALTER|DROP|TRUNCATE|GRANT|REVOKE|COMMENT|PRAGMA|SET|VACUUM)\b", re.IGNORECASE)
-_LOOPS = (ast.For, ast.AsyncFor, ast.While)
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
+_LOOPS: tuple[type, ...] = (ast.For, ast.AsyncFor, ast.While)
+_SCOPES: tuple[type, ...] = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
 _SQL_KEYWORD = re.compile(
     r"\s*\(?\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|ALTER|DROP|MERGE|REPLACE|TRUNCATE)\b", re.IGNORECASE
 )
@@ -62,7 +62,9 @@ its annotation (`conn: asyncpg.Connection`); on any other object the
 string must start with a SQL keyword (SELECT, INSERT, UPDATE, DELETE, WITH, CREATE, ALTER,
 DROP, MERGE, REPLACE, TRUNCATE). The query is followed through local variables, so a
 string built first and executed later still fires; module-level string constants are
-literals.
+literals, and a literal assigned to the query's name just before the use (in the same block or
+an enclosing one, no loop in between) is the value that reaches it, whatever other branches
+assign (`text = "SELECT 1"` in an `else:`).
 
 Each formatted part is judged (rules/sec/_sql_parts.py): a part passed through a function whose
 name says it escapes or quotes (`escape_*`, `quote_*`, `*_identifier`, `psycopg.sql.Identifier`,
@@ -70,7 +72,8 @@ name says it escapes or quotes (`escape_*`, `quote_*`, `*_identifier`, `psycopg.
 module-level constant tuple/list/set of literals is sanitized and never fires. A value in any
 other position is a *value*. The default tier is for a value between hand-written `'...'` (a
 string literal built by formatting: `WHERE email = '{email}'`, the textbook case for a bound
-parameter) and for any value from outside the process (request input: Flask, Django,
+parameter, except in utility statements such as `CREATE DATABASE ... ENCODING '{}'` that cannot
+bind parameters) and for any value from outside the process (request input: Flask, Django,
 FastAPI/Starlette handler input; an HTTP response body). Identifiers (table or column names) and
 other values (SQL fragments such as a `where` clause, numbers, values of unknown origin) are the
 review tier (below).
@@ -155,6 +158,8 @@ identifiers (table or column names) cannot be parameters. Pass values as paramet
         "def count(conn, table, where=None, where_args=None):\n    sql = f'select count(*) from {quote_identifier(table)}'\n"
         "    if where is not None:\n        sql += ' where ' + where\n    return conn.execute(sql, where_args or []).fetchone()[0]\n",
         "def f(cur, uid):\n    cur.execute(f'SELECT * FROM t WHERE id = {uid}')\n",
+        # A utility statement binds nothing: the quoted option cannot be a parameter.
+        "def f(conn, encoding):\n    conn.execute(\"CREATE DATABASE app ENCODING '{}'\".format(encoding))\n",
     )
     valid = valid + (
         # Escaped / quoted identifiers are sanitized.
@@ -163,6 +168,10 @@ identifiers (table or column names) cannot be parameters. Pass values as paramet
         "def f(cur, ids):\n    cur.execute(f'SELECT * FROM t WHERE id IN ({\", \".join(\"?\" * len(ids))})', ids)\n",
         # A loop variable over a module-level constant collection of literals is a literal.
         "TABLES = ('users', 'orders')\ndef f(cur):\n    for t in TABLES:\n        cur.execute(f'DELETE FROM {t}')\n",
+        # The assignment just before the use is the one that reaches it.
+        "import sqlalchemy as sa\ndef f(e, db, mssql):\n    if mssql:\n"
+        "        text = \"SELECT 1 FROM sys.databases WHERE name = '%s'\" % db\n        return helper(text)\n"
+        "    text = 'SELECT 1'\n    return e.execute(sa.text(text))\n",
     )
     invalid = invalid + (
         # An identifier is no excuse for a value beside it.
@@ -221,19 +230,18 @@ identifiers (table or column names) cannot be parameters. Pass values as paramet
         chain = self.ctx.parents
         for i in range(len(chain) - 1, 0, -1):
             child, parent = chain[i], chain[i - 1]
-            if isinstance(parent, _SCOPES) or isinstance(parent, _LOOPS):
-                return False
-            if not isinstance(child, ast.stmt):
-                continue
-            for field in ("body", "orelse", "finalbody"):
-                block = getattr(parent, field, None)
-                if isinstance(block, list) and child in block:
-                    for stmt in reversed(block[:block.index(child)]):
-                        if _assigns_only(stmt, sql.id):
-                            return is_constant(self.ctx, stmt.value)  # type: ignore[attr-defined]
-                        if _binds(stmt, sql.id):
-                            return False
-                    break
+            if isinstance(child, ast.stmt):
+                for field in ("body", "orelse", "finalbody"):
+                    block = getattr(parent, field, None)
+                    if isinstance(block, list) and child in block:
+                        for stmt in reversed(block[:block.index(child)]):
+                            if _assigns_only(stmt, sql.id):
+                                return is_constant(self.ctx, stmt.value)  # type: ignore[attr-defined]
+                            if _binds(stmt, sql.id):
+                                return False
+                        break
+            if isinstance(parent, _SCOPES + _LOOPS):
+                return False  # not above the function, nor across a loop's earlier iterations
         return False
 
 
