@@ -158,7 +158,7 @@ migration.
         _DJ + "from django.contrib.postgres.indexes import GinIndex\nclass Migration(migrations.Migration):\n"
         "    operations = [migrations.AddIndex(model_name='order', index=GinIndex(fields=['tags'], name='o_tags'))]\n",
         "from django.db import migrations as m, models\nfrom django.db.migrations.operations import AddIndex\n"
-        "import django.contrib.postgres.fields\n"
+        "from django.contrib.postgres import fields\n"
         "class Migration(m.Migration):\n    operations = [AddIndex('order', models.Index(fields=['x'], name='x_idx'))]\n",
     )
     review_examples = (

@@ -176,6 +176,10 @@ identifiers (table or column names) cannot be parameters. Pass values as paramet
     invalid = invalid + (
         # An identifier is no excuse for a value beside it.
         "def f(cur, table, email):\n    cur.execute(f\"SELECT * FROM {table} WHERE email = '{email}'\")\n",
+        # A quoted condition built first and placed by an f-string field (langchain-community tidb.py).
+        "from sqlalchemy import text\ndef f(s, since):\n    cond = f\"AND created >= '{since}'\" if since else ''\n"
+        "    return s.execute(text(f'SELECT m FROM t WHERE sid = :sid {cond}'), {'sid': 1})\n",
+        "def f(cur, name):\n    cur.execute(\"SELECT * FROM t WHERE name = '{name}'\".format(name=name))\n",
         # Request input, quoted or not.
         "from flask import request\ndef f(cur):\n    cur.execute('SELECT * FROM t WHERE id = ' + request.args['id'])\n",
     )

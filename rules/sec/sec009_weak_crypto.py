@@ -303,8 +303,10 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
         parents = self.ctx.parents[:len(self.ctx.parents) - skip]
         for parent in reversed(parents):
             if isinstance(parent, ast.keyword):
-                if parent.arg == "key" and not self._crypto_call(parents, parent):
-                    return None  # st.button(key=random.random()): a widget key
+                if parent.arg == "key":
+                    crypto = self._crypto_call(parents, parent)
+                    # st.button(key=random.random()): a widget key; hmac.new(key=...): a crypto key
+                    return f"{crypto}(key=...)" if crypto else None
                 return parent.arg if parent.arg and _secret(parent.arg) else None
             if isinstance(parent, ast.Dict):
                 for k, v in zip(parent.keys, parent.values):
@@ -333,12 +335,12 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
         return None
 
 
-    def _crypto_call(self, parents: list[ast.AST], kw: ast.keyword) -> bool:
-        """The call that `kw` belongs to is a crypto or security API."""
+    def _crypto_call(self, parents: list[ast.AST], kw: ast.keyword) -> str | None:
+        """The crypto or security API that `kw` is a keyword of (its qualified name), or None."""
         i = parents.index(kw)
         call = parents[i - 1] if i > 0 else None
         qual = self.ctx.qualname(call.func) if isinstance(call, ast.Call) else None
-        return qual is not None and qual.startswith(_CRYPTO_ROOTS)
+        return qual if qual is not None and qual.startswith(_CRYPTO_ROOTS) else None
 
     def _used_as_attribute_name(self, name: str) -> bool:
         """`token = str(random...)` then `setattr(obj, token, ...)`: the value names an attribute."""
