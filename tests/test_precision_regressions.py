@@ -39,7 +39,7 @@ OPEN: dict[str, str] = {
 # Issue 14 (review tier, opt-in): SEC003_fp_1 (identifiers formatted into SQL), SEC009_fp_2 (md5/sha1 of unknown use), SEC005_fp_3 (compile() alone),
 # RES021_fp_6..8 (probe answer, error-path cleanup, comment-explained swallow).
 # Issue 14, SEC/DB003 (review tier unless the value comes from outside the process, or silent): SEC001_fp_3,
-# SEC002_fp_1..5, SEC005_fp_1, SEC005_fp_2, SEC005_fp_4..6, SEC006_fp_7, SEC009_fp_6..9, SEC010_fp_2,
+# SEC002_fp_1..5, SEC003_fp_2..5, SEC005_fp_1, SEC005_fp_2, SEC005_fp_4..6, SEC006_fp_7, SEC009_fp_6..9, SEC010_fp_2,
 # SEC013_fp_1, DB003_fp_1.
 # Fixed in issue 6 (precision first): LLM001_fp_1, RES003_fp_1, RES004_fp_1, RES004_fp_2, RES013_fp_1,
 # RES021_fp_3, RES032_fp_1, RES032_fp_2, RES033_fp_1, SEC004_fp_1, SEC004_fp_2, SEC009_fp_1,
