@@ -28,20 +28,6 @@ OPEN: dict[str, str] = {
                    "saturated() first. Kept firing on purpose: submit() itself puts unchecked and the queue "
                    "may be injected; the bound lives in callers the rule cannot see (RES033_fp_1, the "
                    "check-then-put in the same method, is recognised)",
-    "SEC005_fp_1": "sec005_dynamic_code_execution.py: any non-constant exec source is reported, including "
-                   "code generated from inspect.signature into a fresh namespace. Kept firing on purpose: the "
-                   "template also interpolates the caller's `name` parameter, exactly like the INVALID "
-                   "`exec(f'result = {name}()')`; a fresh namespace does not stop injected statements",
-    "SEC005_fp_2": "sec005_dynamic_code_execution.py: exec(\"%s = __mock\" % engine) in a dev helper rebinding a "
-                   "caller-named variable. Kept firing on purpose: a parameter formatted into exec source is "
-                   "the rule's core case; that callers are developers is documentation, not code",
-    "SEC010_fp_2": "sec010_jwt_verification_disabled.py: verify_signature False reported for an OIDC id_token "
-                   "taken from the token endpoint response. Kept firing on purpose: RULES.md mandates "
-                   "`verify_signature: False`, and here the unverified claims grant roles; that the SSO "
-                   "library checked the token first is only a comment, nothing the code shows",
-    "SEC013_fp_1": "sec013_xml_external_entities.py: xml.dom.minidom.parse is in _STDLIB, but expat-based minidom "
-                   "does not resolve external entities. Kept firing on purpose: RULES.md lists "
-                   "`xml.dom.minidom.parse*` on non-literal input (here a parameter with a default)",
 }
 
 # Fixed by the rule owners while the review ran; kept as plain regression tests:
@@ -52,6 +38,9 @@ OPEN: dict[str, str] = {
 # RES021_fp_1, RES021_fp_2 (res021 `_guards_teardown`: a try body of 1-3 close/kill/... calls is best effort).
 # Issue 14 (review tier, opt-in): SEC003_fp_1 (identifiers formatted into SQL), SEC009_fp_2 (md5/sha1 of unknown use), SEC005_fp_3 (compile() alone),
 # RES021_fp_6..8 (probe answer, error-path cleanup, comment-explained swallow).
+# Issue 14, SEC/DB003 (review tier unless the value comes from outside the process, or silent): SEC001_fp_3,
+# SEC002_fp_1..5, SEC003_fp_2..5, SEC005_fp_1, SEC005_fp_2, SEC005_fp_4..6, SEC006_fp_7, SEC009_fp_6..9, SEC010_fp_2,
+# SEC013_fp_1, DB003_fp_1.
 # Fixed in issue 6 (precision first): LLM001_fp_1, RES003_fp_1, RES004_fp_1, RES004_fp_2, RES013_fp_1,
 # RES021_fp_3, RES032_fp_1, RES032_fp_2, RES033_fp_1, SEC004_fp_1, SEC004_fp_2, SEC009_fp_1,
 # SEC009_fp_3, SEC009_fp_4, SEC009_fp_5, SEC010_fp_1 (see each rule's "What it does" and docs/precision.md).

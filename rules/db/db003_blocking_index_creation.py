@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from ..model import Finding, Fix, Rule, Severity
+from ..model import Confidence, Finding, Fix, Rule, Severity
 from ..names import Binding
 from ._migrations import (
     ALEMBIC,
@@ -28,6 +28,8 @@ ADD_INDEX = django_names("AddIndex", "models")
 CREATE_MODEL = django_names("CreateModel", "models")
 
 _UNKNOWN = object()  # a table/model name that is not a string literal
+#: A Django migration that uses one of these shows the project runs on Postgres.
+_POSTGRES = "django.contrib.postgres"
 
 
 class BlockingIndexCreation(Rule):
@@ -51,6 +53,10 @@ Checks migrations that build an index on an existing table in the blocking way:
 An index on a table created in the same migration (`op.create_table("t", ...)`, Django
 `CreateModel`) does not fire: the table is new and empty. Only Alembic revision files and
 Django migration modules are checked.
+
+A Django `AddIndex` is the default tier when the migration module imports from
+`django.contrib.postgres` (its operations, indexes or fields): the project runs on Postgres.
+Otherwise it is the review tier (below).
 
 ## Why is this bad?
 A plain `CREATE INDEX` takes a lock that blocks every `INSERT`, `UPDATE` and `DELETE` on the
@@ -112,6 +118,13 @@ migration.
 - Guide: PB4 (Postgres playbook), RF4
 """
 
+    review_tier = """
+- Django `migrations.AddIndex` in a migration that imports nothing from `django.contrib.postgres`.
+  `AddIndexConcurrently` exists only on Postgres (it fails on SQLite and MySQL), so a reusable app
+  that supports several databases cannot use it, and whether the table is large enough to matter is
+  the site's concern. Django projects on Postgres with large tables should opt in.
+"""
+
     _HEAD = "from alembic import op\nimport sqlalchemy as sa\nrevision = 'b2'\ndown_revision = 'a1'\n"
     _DJ = "from django.db import migrations, models\n"
 
@@ -142,6 +155,14 @@ migration.
         "        batch_op.create_index('ix_a_x', ['x'])\n",
         _HEAD + "def upgrade():\n    op.create_table('b', sa.Column('id', sa.Integer()))\n"
         "    op.create_index('ix_a_x', 'a', ['x'])\n",
+        _DJ + "from django.contrib.postgres.indexes import GinIndex\nclass Migration(migrations.Migration):\n"
+        "    operations = [migrations.AddIndex(model_name='order', index=GinIndex(fields=['tags'], name='o_tags'))]\n",
+        "from django.db import migrations as m, models\nfrom django.db.migrations.operations import AddIndex\n"
+        "from django.contrib.postgres import fields\n"
+        "class Migration(m.Migration):\n    operations = [AddIndex('order', models.Index(fields=['x'], name='x_idx'))]\n",
+    )
+    review_examples = (
+        # A reusable app's migration (django-allauth): nothing says the database is Postgres.
         _DJ + "class Migration(migrations.Migration):\n    operations = [migrations.AddIndex("
         "model_name='order', index=models.Index(fields=['created'], name='order_created_idx'))]\n",
         "from django.db import migrations as m, models\nfrom django.db.migrations.operations import AddIndex\n"
@@ -160,7 +181,7 @@ migration.
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
         self._created: set[object] = set()  # tables / models created in this migration
-        self._indexes: list[tuple[ast.AST, object, str]] = []  # (node, table, callee)
+        self._indexes: list[tuple[ast.AST, object, str, bool]] = []  # (node, table, callee, review tier)
 
     def check_call(self, call: ast.Call, callee: Binding) -> None:
         name = callee.qualname
@@ -170,7 +191,8 @@ migration.
         elif kind == DJANGO and name in ADD_INDEX:
             model = argument(call, "model_name", 0)
             if model is not MAYBE:
-                self._indexes.append((call.func, _name(model), "migrations.AddIndex"))
+                # Without Postgres in sight the fix may not apply: the review tier (docs above).
+                self._indexes.append((call.func, _name(model), "migrations.AddIndex", not self._uses_postgres()))
         elif kind == DJANGO and name in CREATE_MODEL:
             self._created.add(_name(argument(call, "name", 0)))
 
@@ -194,14 +216,20 @@ migration.
         else:
             table = _name(argument(call, "table_name", 1), lower=False)
             shown = "op.create_index"
-        self._indexes.append((node, table, shown))
+        self._indexes.append((node, table, shown, False))
+
+    def _uses_postgres(self) -> bool:
+        """The migration module imports something from `django.contrib.postgres` (its operations,
+        indexes or fields): the project runs on Postgres, where `AddIndexConcurrently` applies."""
+        return any(b.qualname is not None and b.qualname.startswith(_POSTGRES)
+                   for b in self.ctx.scopes[0].names.values())
 
     def finish(self) -> None:
         created = self._created
-        for node, table, shown in self._indexes:
+        for node, table, shown, review in self._indexes:
             if table in created or (created and (table is _UNKNOWN or _UNKNOWN in created)):
                 continue  # created in this migration (or cannot tell)
-            self.report(node, callee=shown)
+            self.report(node, confidence=Confidence.MEDIUM if review else None, callee=shown)
 
 
 def _name(expr: object, lower: bool = True) -> object:

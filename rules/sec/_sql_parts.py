@@ -8,12 +8,15 @@ followed through local assignments) is one of:
 - *identifier*: it stands where SQL names a table or column (after FROM / INTO / UPDATE / TABLE /
   JOIN, inside `"..."` / `` `...` `` / `[...]` quoting, before a `.`), or its name says it is one
   (`table`, `*_table`, `column`, `schema`): the review tier;
-- *value*: anything else (the default tier).
+- *value*: anything else. A value between hand-written `'...'` (a string literal built by
+  formatting) or from outside the process is SEC003's default tier; other values (SQL fragments
+  such as a `where` clause, numbers, values of unknown origin) are its review tier.
 """
 from __future__ import annotations
 
 import ast
 import re
+import string
 from typing import TYPE_CHECKING, Iterator, Literal
 
 from ..flow import AUG, PART, VALUE, definitions, is_constant
@@ -43,6 +46,19 @@ def sql_kind(ctx: "FileContext", sql: ast.expr) -> Kind:
     return worst
 
 
+def quoted_value(ctx: "FileContext", sql: ast.expr) -> bool:
+    """A value part sits right after a hand-written `'`: the SQL builds a string literal by
+    formatting (`WHERE email = '{email}'`), the textbook case for a bound parameter."""
+    return any(before.endswith("'") and _kind(ctx, part, before) == "value" for part, before in _parts(ctx, sql, 0))
+
+
+def formatted_parts(ctx: "FileContext", expr: ast.expr) -> Iterator[tuple[ast.expr, str]]:
+    """The non-constant parts of a formatted string, each with the literal text just before it
+    (f-string fields, `%` / `.format` arguments, `+` operands; local variables followed). Shared
+    with SEC002, which asks whether a part sits between hand-written quotes."""
+    return _parts(ctx, expr, 0)
+
+
 def _parts(ctx: "FileContext", expr: ast.expr, depth: int, before: str = "") -> Iterator[tuple[ast.expr, str]]:
     """(non-constant part, the literal text just before it) pairs."""
     if depth > _MAX_DEPTH:
@@ -57,7 +73,7 @@ def _parts(ctx: "FileContext", expr: ast.expr, depth: int, before: str = "") -> 
                 text += str(v.value)
             elif isinstance(v, ast.FormattedValue):
                 if not is_constant(ctx, v.value):
-                    yield v.value, text
+                    yield from _parts(ctx, v.value, depth + 1, text)  # `{where}`: a string built above
                 text = ""
         return
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
@@ -76,10 +92,13 @@ def _parts(ctx: "FileContext", expr: ast.expr, depth: int, before: str = "") -> 
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "format":
         yield from _parts(ctx, expr.func.value, depth + 1, before)
         base = expr.func.value
-        pieces = re.split(r"\{[^{}]*\}", base.value) if isinstance(base, ast.Constant) and isinstance(base.value, str) else []
-        for i, arg in enumerate([*expr.args, *(kw.value for kw in expr.keywords)]):
+        fields = _format_fields(base.value) if isinstance(base, ast.Constant) and isinstance(base.value, str) else {}
+        for i, arg in enumerate(expr.args):
             if not is_constant(ctx, arg):
-                yield arg, pieces[i] if i < len(pieces) and not expr.keywords else ""
+                yield arg, fields.get(i, "")
+        for kw in expr.keywords:
+            if kw.arg is not None and not is_constant(ctx, kw.value):
+                yield kw.value, fields.get(kw.arg, "")
         return
     if isinstance(expr, ast.IfExp):
         yield from _parts(ctx, expr.body, depth + 1, before)
@@ -92,6 +111,30 @@ def _parts(ctx: "FileContext", expr: ast.expr, depth: int, before: str = "") -> 
                 yield from _parts(ctx, value, depth + 1, before)  # type: ignore[arg-type]
             return
     yield expr, before
+
+
+def _format_fields(template: str) -> dict[int | str, str]:
+    """`str.format` fields -> the literal text just before each one's first use: positional
+    (`{}`, `{0}`) by index, named (`{table}`, `{row.id}`) by name."""
+    out: dict[int | str, str] = {}
+    auto = 0
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return out
+    for literal, field, _spec, _conv in parsed:
+        if field is None:
+            continue
+        head = re.split(r"[.\[]", field, maxsplit=1)[0]
+        key: int | str
+        if head == "":
+            key, auto = auto, auto + 1
+        elif head.isdigit():
+            key = int(head)
+        else:
+            key = head
+        out.setdefault(key, literal)
+    return out
 
 
 def _literal_suffix(expr: ast.expr) -> str:

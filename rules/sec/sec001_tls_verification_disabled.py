@@ -5,8 +5,8 @@ import ast
 from typing import TYPE_CHECKING
 
 from ..context import keyword
-from ..model import Finding, Fix, Rule, Severity
-from ..names import Binding
+from ..model import Confidence, Finding, Fix, Rule, Severity
+from ..names import Binding, words
 from ..apis.http import HTTPX_FUNCTIONS, REQUESTS_FUNCTIONS, REQUESTS_SESSIONS
 from ._apis import AIOHTTP_FUNCTIONS, AIOHTTP_METHODS, HTTPX_CLIENT_INSTANCES, HTTPX_CLIENT_METHODS, REQUESTS_SESSION_CALLS
 
@@ -27,6 +27,10 @@ _CERT_REQS_CALLS = frozenset({
     "urllib3.poolmanager.PoolManager", "ssl.wrap_socket",
 })
 _SESSION_OBJECTS = frozenset({*REQUESTS_SESSIONS, *HTTPX_CLIENT_INSTANCES})
+#: Words of an option that switches verification (`args.verify_ssl`, `settings.INSECURE`, `no_verify`).
+_SWITCH_WORDS = frozenset({"verify", "ssl", "tls", "insecure", "cert", "certs", "certificate", "certificates",
+                           "unverified"})
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
 
 
 class TlsVerificationDisabled(Rule):
@@ -53,6 +57,11 @@ and `httpx` calls, sessions and clients (also `session.verify = False`), `ssl=Fa
 and the process-wide `ssl._create_default_https_context = ssl._create_unverified_context`
 (at module or function level), which turns verification off for every later `urllib` and
 `http.client` HTTPS request of the process.
+
+A switch-off inside an `if` whose test reads an option named for verification (`if not
+args.verify_ssl:`, `if settings.INSECURE:`, `if options["no_verify"]:`; words verify, ssl, tls,
+insecure, cert, unverified) is the review tier: the user asked for it explicitly (a
+`--no-verify-ssl` flag). An unconditional switch-off stays in the default tier.
 
 ## Why is this bad?
 Without certificate and host-name checks, TLS still encrypts, but to whoever answers: a
@@ -127,6 +136,22 @@ internal certificates start failing until the right CA bundle is configured
         "from ssl import CERT_NONE\nimport urllib3\nurllib3.PoolManager(cert_reqs=CERT_NONE)\n",
         "import ssl\nssl._create_default_https_context = ssl._create_unverified_context\n",
         "import ssl as s\ndef insecure():\n    s._create_default_https_context = s._create_unverified_context\n",
+        # An unrelated condition does not make it a user's choice.
+        "import requests\ndef f(debug):\n    if debug:\n        return requests.get('https://x', verify=False, timeout=5)\n",
+    )
+
+    review_tier = """
+- A switch-off inside `if <option named for verification>:` (`if not args.verify_ssl:`,
+  `if self.insecure:`, `if options["no_verify"]:`): the user turned verification off explicitly,
+  as with aider's `--no-verify-ssl`. Whether offering that option is acceptable needs a human look.
+"""
+
+    review_examples = (
+        # aider-chat, aider/main.py: only under the user's explicit `--no-verify-ssl` flag.
+        "import httpx\ndef main(args):\n    if not args.verify_ssl:\n        client = httpx.Client(verify=False)\n"
+        "        return client\n",
+        "import requests\nclass Api:\n    def __init__(self, insecure=False):\n        self.session = requests.Session()\n"
+        "        if insecure:\n            self.session.verify = False\n",
     )
 
     @classmethod
@@ -146,26 +171,31 @@ internal certificates start failing until the right CA bundle is configured
         name = arg.keyword.value
         return doc.replace(call, remove_keyword(call, name), f"Remove `{name}=False`", "unsafe")
 
+    def _flag(self, node: ast.AST, what: str) -> None:
+        """Every switch-off inside `if <verification option>:` is the user's explicit choice: review tier."""
+        review = _under_verification_switch(self.ctx.parents)
+        self.report(node, confidence=Confidence.MEDIUM if review else None, what=what)
+
     def check_call(self, call: ast.Call, callee: Binding) -> None:
         name = callee.qualname
         assert name is not None
         shown = name.replace("()", "")
         if name in _UNVERIFIED:
-            self.report(call.func, what=f"{shown}()")
+            self._flag(call.func, f"{shown}()")
             return
         if name in _VERIFY_CALLS:
             kw = keyword(call, "verify")
             if kw is not None and _is_false(kw.value):
-                self.report(kw, what="verify=False")
+                self._flag(kw, "verify=False")
         if name in _SSL_CALLS:
             for arg in ("ssl", "verify_ssl"):
                 kw = keyword(call, arg)
                 if kw is not None and _is_false(kw.value):
-                    self.report(kw, what=f"{arg}=False")
+                    self._flag(kw, f"{arg}=False")
         if name in _CERT_REQS_CALLS:
             kw = keyword(call, "cert_reqs")
             if kw is not None and isinstance(kw.value, ast.Constant) and kw.value.value in ("CERT_NONE", "NONE"):
-                self.report(kw, what=f"cert_reqs={kw.value.value!r}")
+                self._flag(kw, f"cert_reqs={kw.value.value!r}")
             # cert_reqs=ssl.CERT_NONE is reported by visit_Attribute/visit_Name
 
     # ----- ssl.CERT_NONE used anywhere but in a comparison -----------------------------
@@ -184,15 +214,15 @@ internal certificates start failing until the right CA bundle is configured
         if isinstance(parent, ast.Compare):
             return
         if isinstance(parent, ast.keyword):
-            self.report(parent, what=f"{parent.arg}={ast.unparse(node)}")
+            self._flag(parent, f"{parent.arg}={ast.unparse(node)}")
         elif isinstance(parent, (ast.Assign, ast.AnnAssign)):
             targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
             shown = ast.unparse(targets[0]) if len(targets) == 1 else "target"
             if isinstance(targets[0], ast.Name):
                 return  # a module constant that merely names the mode; its use is reported
-            self.report(parent, what=f"{shown} = {ast.unparse(node)}")
+            self._flag(parent, f"{shown} = {ast.unparse(node)}")
         elif isinstance(parent, ast.Call) and node in parent.args:
-            self.report(node, what=ast.unparse(node))
+            self._flag(node, ast.unparse(node))
         # elsewhere (dict keys of mapping tables, `a if verify else ssl.CERT_NONE`): a value
         # chosen by configuration, not a hard-coded switch-off: silent
 
@@ -205,11 +235,11 @@ internal certificates start failing until the right CA bundle is configured
             if not isinstance(target, ast.Attribute):
                 continue
             if target.attr == "check_hostname":
-                self.report(node, what=f"{ast.unparse(target)} = False")
+                self._flag(node, f"{ast.unparse(target)} = False")
             elif target.attr == "verify":
                 owner = self.ctx.qualname(target.value)
                 if owner in _SESSION_OBJECTS:
-                    self.report(node, what=f"{ast.unparse(target)} = False")
+                    self._flag(node, f"{ast.unparse(target)} = False")
 
 
     def _process_wide_context(self, node: ast.Assign) -> None:
@@ -219,7 +249,28 @@ internal certificates start failing until the right CA bundle is configured
             return
         for target in node.targets:
             if isinstance(target, ast.Attribute) and self.ctx.qualname(target) == _DEFAULT_CONTEXT:
-                self.report(node, what=f"{ast.unparse(target)} = {ast.unparse(node.value)} (for the whole process)")
+                self._flag(node, f"{ast.unparse(target)} = {ast.unparse(node.value)} (for the whole process)")
+
+
+def _under_verification_switch(parents: list[ast.AST]) -> bool:
+    """An enclosing `if` (in the same function) tests an option named for verification:
+    `if not args.verify_ssl:`, `if self.insecure:`, `if settings.SKIP_TLS_VERIFY:`."""
+    for parent in reversed(parents):
+        if isinstance(parent, _SCOPES):
+            return False
+        if isinstance(parent, ast.If) and _names_switch(parent.test):
+            return True
+    return False
+
+
+def _names_switch(test: ast.expr) -> bool:
+    for node in ast.walk(test):
+        ident = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        if ident is not None and _SWITCH_WORDS.intersection(words(ident)):
+            return True
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _SWITCH_WORDS.intersection(words(node.value)):
+            return True  # options["verify_ssl"], os.getenv("INSECURE")
+    return False
 
 
 def _is_false(expr: ast.AST) -> bool:

@@ -47,6 +47,15 @@ _RATE_PART = r"\d+/\d*[A-Za-z]+(?:/[A-Za-z_]+)*"
 _RATE_SPEC = re.compile(rf"^{_RATE_PART}(?:\s*[,;]\s*{_RATE_PART})*$")
 #: Shannon entropy (bits per character) from which a letters-only value counts as random.
 _MIN_ENTROPY = 3.0
+#: Keys that are public by design: they ship in browsers and apps and can only send events or
+#: start a payment, never read data (PostHog project API keys, Stripe publishable keys).
+_PUBLIC_KEY_VALUE = re.compile(r"^(?:phc_|pk_(?:live|test)_)[A-Za-z0-9]{16,}$")
+#: Product-analytics services whose project token / write key is a public ingestion key: a name
+#: with one of these words whose last word is `token` or `key` (`mixpanel_project_token`,
+#: `segment_write_key`); `mixpanel_api_secret` still fires.
+_ANALYTICS_WORDS = frozenset({"mixpanel", "posthog", "segment", "amplitude", "rudderstack", "heap", "plausible"})
+#: Words that say a key is the public half (`STRIPE_PUBLISHABLE_KEY`, `vapid_public_key`).
+_PUBLIC_WORDS = frozenset({"public", "publishable"})
 
 
 def secret_name(name: str) -> bool:
@@ -60,6 +69,14 @@ def secret_name(name: str) -> bool:
     if last in _SECRET_LAST_WORDS:
         return True
     return last == "key" and len(w) >= 2 and w[-2] in _KEY_QUALIFIERS
+
+
+def public_key_name(name: str) -> bool:
+    """A name for a key that is public by design (an analytics ingestion token, a publishable key)."""
+    w = words(name)
+    if not w or w[-1] not in ("token", "key", "apikey"):
+        return False
+    return bool(_PUBLIC_WORDS.intersection(w)) or bool(_ANALYTICS_WORDS.intersection(w))
 
 
 def looks_like_secret_value(value: str) -> bool:
@@ -152,6 +169,11 @@ lower-case words and labels (`upgrades`, `failed-to-connect-to-db`), rate-limit 
 values with no digit that are not random-looking (Shannon entropy below 3 bits per character), or
 placeholders (`changeme`, `xxx…`, `your-…`, `<…>`, `${…}`, `{{…}}`, `***`, anything containing
 example/dummy/placeholder) are ignored, and so are docstrings; Django's `django-insecure-…` keys are not.
+Keys that are public by design are not secrets: PostHog project API keys (`phc_…`), Stripe
+publishable keys (`pk_live_…`/`pk_test_…`), and a token or key named after a product-analytics
+service (`mixpanel_project_token`, `segment_write_key`: Mixpanel, PostHog, Segment, Amplitude,
+RudderStack, Heap, Plausible) or called public/publishable. Such keys ship in every browser and
+app build and can only send events; `mixpanel_api_secret` still fires. A Sentry DSN is a URL.
 Test files are excluded by the default configuration (`per-file-ignores`).
 Bytes literals count too, and every value is judged after escape processing: Flask's
 documented `app.secret_key = b'_5#y2L"F4Q8z\\n\\xec]/'` and `app.config["SECRET_KEY"] = ...` fire.
@@ -211,6 +233,11 @@ default arguments), and the leaked value must still be rotated. A key embedded i
         "LIMITS = {'change_password': '5/m/user'}\n",
         "app.secret_key = b'\\n'\n",
         "SEPARATOR_KEY = '\\n\\t'\n",
+        # Public ingestion keys (aider-chat, open-interpreter): shipped in clients, write-only.
+        "mixpanel_project_token = '6da9a43058a5d1b9f3353153921fb04d'\n",
+        "posthog_project_api_key = 'phc_99T7muzafUMMZX15H8XePbMSreEUzahHbtWjy3l5Qbv'\n",
+        "data = {'api_key': 'phc_6cmXy4MEbLfNGezqGjuUTY8abLu0sAwtGzZFpQW97lc', 'event': 'start'}\n",
+        "STRIPE_PUBLISHABLE_API_KEY = 'pk_live_51HqLyjWDarjtT1zdp7dcXnH2'\n",
     )
     invalid = (
         "DATABASE_PASSWORD = 's3cr3t-Pr0d-2024'\n",
@@ -223,6 +250,8 @@ default arguments), and the leaked value must still be rotated. A key embedded i
         "AWS = 'AKIAQ2RZ7L5X9M3N4P6T'\n",
         "def connect(user, password='hunter2hunter2'):\n    ...\n",
         "token: str = 'ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789'\n",
+        "MIXPANEL_API_SECRET = '8f1c2d3e4b5a69788f1c2d3e4b5a6978'\n",
+        "STRIPE_SECRET_KEY = 'rk_live_51HqLyjWDarjtT1zdp7dcXnH2'\n",
     )
 
     @classmethod
@@ -252,11 +281,11 @@ default arguments), and the leaked value must still be rotated. A key embedded i
             return
         if not (isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes))):
             return
-        if id(value) in self.ctx.memo("SEC006_done", set) or not secret_name(name):
+        if id(value) in self.ctx.memo("SEC006_done", set) or not secret_name(name) or public_key_name(name):
             return
         # bytes are judged like text, byte for byte (latin-1 keeps every byte as one character)
         text = value.value.decode("latin-1") if isinstance(value.value, bytes) else value.value
-        if not looks_like_secret_value(text):
+        if not looks_like_secret_value(text) or _PUBLIC_KEY_VALUE.match(text.strip()):
             return
         self.ctx.memo("SEC006_done", set).add(id(value))
         self.report(value, what=f"The value of `{name}`")

@@ -25,6 +25,16 @@ _RANDOM = frozenset(
 _SECRETS = {"choice": "choice", "getrandbits": "randbits", "randrange": "randbelow", "randbytes": "token_bytes"}
 #: Words that make a name a secret (RULES.md decision).
 SECRET_WORDS = frozenset({"token", "password", "passwd", "secret", "nonce", "key", "salt", "otp", "session", "csrf"})
+#: `<word>_key` is no credential after these words: cache, sort and lookup keys (`restock_cache_key`).
+_NON_CREDENTIAL_KEYS = frozenset({"cache", "sort", "lookup", "dict", "map", "partition", "shard", "row", "primary",
+                                  "foreign", "widget", "group", "index", "order", "dedup", "idempotency", "bucket",
+                                  "memo", "registry", "state", "element", "unique", "hash", "storage", "redis"})
+#: Words that make a `session` name a session secret; `get_session` alone may return any session object.
+_SESSION_SECRET = frozenset({"id", "sid", "key", "token", "cookie", "secret", "nonce"})
+#: Calls whose `key=` is a crypto key (`hmac.new(key=...)`, `jwt.encode(..., key=...)`); elsewhere `key=`
+#: names a UI widget, a cache entry or a sort order (RULES.md "From application code").
+_CRYPTO_ROOTS = ("hmac.", "jwt.", "cryptography.", "Crypto.", "Cryptodome.", "nacl.", "itsdangerous.", "hashlib.",
+                 "jose.", "authlib.", "secrets.", "ssl.", "paramiko.")
 #: Constants of protocols defined on SHA-1/MD5: a digest next to one is mandated, not a security choice.
 _PROTOCOL_MARKERS = (
     "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",  # RFC 6455 Sec-WebSocket-Accept GUID
@@ -64,7 +74,10 @@ A weak hash stays silent where the code shows it is an identifier, not a protect
 truncated `hexdigest()[:n]` (a name suffix; still reported when stored under a secret-like name),
 or a digest in a function holding the constant of a protocol defined on it (the RFC 6455
 WebSocket GUID, the Have I Been Pwned range API). A random value used as an attribute name
-(`setattr(obj, token, ...)`) is not a secret.
+(`setattr(obj, token, ...)`) is not a secret, nor is a `key=` keyword of a call that is no crypto or
+security API (`st.button(..., key=random.random())`: a widget key; cache and sort keys), nor a
+`<word>_key` whose first word says what kind of key it is (`restock_cache_key`, `sort_key`,
+`partition_key`, `row_key`).
 
 ## Why is this bad?
 MD5 and SHA-1 collisions can be computed cheaply, so signatures, integrity checks and
@@ -120,12 +133,21 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
   (password, token, secret, signature, auth, session, csrf, nonce, salt, otp, a credential `*_key`)
   or API (`hmac.compare_digest`, `hmac.new`, `set_cookie`): change detection, cache keys, fingerprints
   (bandit B324's meaning, kept opt-in).
+- A value whose only security word is a bare `session` (`def get_session(): return "ephemeral_" +
+  str(random.randint(...))`): such a name holds a session object or a telemetry id as often as a
+  session secret. `session_id`, `session_key`, `session_token` stay in the default tier. Likewise
+  a name that starts with a bare `key` (`key = md5(json.dumps(args)).hexdigest()`: a cache file
+  name); `api_key`, `mask_key`, `signing_key` stay in the default tier.
 """
 
     review_examples = (
         "import hashlib\nhashlib.md5(data)\n",
         "import hashlib\ndef fingerprint(pdf):\n    return hashlib.md5(pdf).hexdigest()\n",
         "import hashlib\nquery_hash = hashlib.md5(query.encode()).hexdigest()\n",
+        # gpt-engineer: a random telemetry user id returned from `get_session`.
+        "import random\ndef get_session():\n    return 'ephemeral_' + str(random.randint(0, 2**32))\n",
+        # shell-gpt sgpt/cache.py: md5 of the call arguments as a cache file name.
+        "import hashlib, json\ndef cached(args):\n    key = hashlib.md5(json.dumps(args).encode()).hexdigest()\n    return key\n",
     )
 
     valid = (
@@ -137,6 +159,9 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
         "import random\ndef pick(servers):\n    server = random.choice(servers)\n    return server\n",
         "import random\ndef jitter():\n    return random.random()\n",
         "class H:\n    def md5(self, d): ...\nH().md5(b'x')\n",
+        # A widget key (aider-chat gui.py) and a cache key (changedetection.io llm_restock.py).
+        "import random\nclass Gui:\n    def show(self):\n        self.button('Create', key=random.random())\n",
+        "import hashlib\ndef restock_cache_key(model, prompt):\n    return hashlib.md5((model + prompt).encode()).hexdigest()\n",
     )
     invalid = (
         "import hashlib\npassword_hash = hashlib.md5(data).hexdigest()\n",
@@ -150,6 +175,9 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
         "import random as rnd\ndef f(user):\n    user.save(otp=rnd.randint(100000, 999999))\n",
         "import random\nclass A:\n    def __init__(self):\n        self.csrf_secret = str(random.random())\n",
         "import random\nrng = random.Random()\npayload = {'nonce': rng.randint(0, 2**32)}\n",
+        "import random\nsession_id = str(random.getrandbits(64))\n",
+        "import hmac, random\nmac = hmac.new(key=bytes(random.choices(range(256), k=32)), digestmod='sha256')\n",
+        "import random\nmask_key = random.choices(range(256), k=4)\n",
     )
 
     @classmethod
@@ -183,7 +211,9 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
             target = self._secret_target(call)
             if target is not None:
                 shown = name.replace("random.Random().", "random.Random.")
-                self.report(call, callee=shown, problem=f"makes `{target}` from a predictable generator",
+                # A bare `session` name (`get_session`) is the review tier: often an object or a telemetry id.
+                weak = _secret_strength(target) == "weak"
+                self.report(call, confidence=Confidence.MEDIUM if weak else None, callee=shown, problem=f"makes `{target}` from a predictable generator",
                             consequence="an attacker who sees a few outputs can predict the next values; use `secrets`")
             return
         declared = keyword(call, "usedforsecurity")
@@ -196,7 +226,8 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
             return
         # Default tier only for a digest that lands in a security name or API; md5/sha1 of unknown
         # use (fingerprints, cache keys, change detection) is the review tier (RULES.md).
-        self._report_hash(call, name, review=self._hash_target(call) is None)
+        target = self._hash_target(call)
+        self._report_hash(call, name, review=target is None or _secret_strength(target) == "weak")
 
     def _report_hash(self, call: ast.Call, name: str, declared: ast.keyword | None = None,
                      review: bool = False) -> None:
@@ -272,6 +303,10 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
         parents = self.ctx.parents[:len(self.ctx.parents) - skip]
         for parent in reversed(parents):
             if isinstance(parent, ast.keyword):
+                if parent.arg == "key":
+                    crypto = self._crypto_call(parents, parent)
+                    # st.button(key=random.random()): a widget key; hmac.new(key=...): a crypto key
+                    return f"{crypto}(key=...)" if crypto else None
                 return parent.arg if parent.arg and _secret(parent.arg) else None
             if isinstance(parent, ast.Dict):
                 for k, v in zip(parent.keys, parent.values):
@@ -300,6 +335,13 @@ no `seed()`, so tests relying on a seeded sequence change. `choices`, `sample`, 
         return None
 
 
+    def _crypto_call(self, parents: list[ast.AST], kw: ast.keyword) -> str | None:
+        """The crypto or security API that `kw` is a keyword of (its qualified name), or None."""
+        i = parents.index(kw)
+        call = parents[i - 1] if i > 0 else None
+        qual = self.ctx.qualname(call.func) if isinstance(call, ast.Call) else None
+        return qual if qual is not None and qual.startswith(_CRYPTO_ROOTS) else None
+
     def _used_as_attribute_name(self, name: str) -> bool:
         """`token = str(random...)` then `setattr(obj, token, ...)`: the value names an attribute."""
         fn = self.ctx.function
@@ -327,4 +369,25 @@ def _target_name(target: ast.AST) -> str | None:
 
 
 def _secret(name: str) -> bool:
-    return any(w in SECRET_WORDS for w in words(name))
+    return _secret_strength(name) is not None
+
+
+def _secret_strength(name: str) -> str | None:
+    """"strong": the name says secret; "weak": its only secret word is a bare `session`
+    (`get_session`: a session object or a telemetry id as often as a session secret) or a bare
+    `key`/`key_for` (a cache or dict key as often as a crypto key); None: not a secret."""
+    w = words(name)
+    found = set()
+    for i, word in enumerate(w):
+        if word not in SECRET_WORDS:
+            continue
+        if word == "key" and i > 0 and w[i - 1] in _NON_CREDENTIAL_KEYS:
+            continue  # restock_cache_key, sort_key
+        found.add(word)
+    if not found:
+        return None
+    if found == {"session"} and not _SESSION_SECRET.intersection(w):
+        return "weak"
+    if found == {"key"} and w[0] == "key":
+        return "weak"  # a bare `key` (`key = md5(args).hexdigest()`): a cache or dict key as often as a crypto key
+    return "strong"

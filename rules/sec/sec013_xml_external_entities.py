@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 from ..context import keyword
 from ..flow import is_constant
-from ..model import Finding, Fix, Rule, Severity
+from ..model import Confidence, Finding, Fix, Rule, Severity
 from ..names import Binding
+from ._outside import outside_source
 
 if TYPE_CHECKING:
     from ..fixes.document import FixDocument
@@ -50,6 +51,11 @@ Checks for XML parsed from non-literal input with the standard library
 explicit parser. `defusedxml.*` is never flagged, nor is an `lxml` call given a `parser`
 (it cannot be settled statically).
 
+`lxml` (which resolves entities by default) is always the default tier. The standard-library
+parsers are the default tier when the document comes from outside the process (request input,
+an HTTP response body); on other input (a file the program names, a parameter of unknown origin)
+they are the review tier (below).
+
 ## Why is this bad?
 XML entities can reference files and URLs (`<!ENTITY x SYSTEM "file:///etc/passwd">`) and
 expand exponentially ("billion laughs"). Depending on the parser and the expat/libxml2
@@ -60,17 +66,19 @@ these features refused.
 ## Example
 ```python
 import xml.etree.ElementTree as ET
+from flask import request
 
-def import_feed(body):
-    return ET.fromstring(body)
+def import_feed():
+    return ET.fromstring(request.data)
 ```
 
 ## Use instead
 ```python
 import defusedxml.ElementTree as ET
+from flask import request
 
-def import_feed(body):
-    return ET.fromstring(body)
+def import_feed():
+    return ET.fromstring(request.data)
 ```
 
 ## Fix safety
@@ -88,6 +96,20 @@ no_network=True)`.
 - OWASP A05
 """
 
+    review_tier = """
+- A standard-library parser (`xml.etree`, `xml.dom.minidom`/`pulldom`, `xml.sax`: expat) on input
+  not known to come from outside the process. These parsers do not fetch external entities or DTDs
+  (Python docs, "XML vulnerabilities"), and expat 2.4.1+ limits entity expansion ("billion laughs"),
+  so the file-read and SSRF this rule describes cannot happen; what remains depends on the expat
+  version and on who writes the document (django-allauth parses a locale file shipped in its package).
+"""
+
+    review_examples = (
+        "from xml.etree.ElementTree import parse\ndef f(path):\n    return parse(path)\n",
+        "from xml.dom import minidom\ndef f(b):\n    return minidom.parseString(b)\n",
+        "import xml.sax\ndef f(stream, handler):\n    xml.sax.parse(stream, handler)\n",
+    )
+
     valid = (
         "import defusedxml.ElementTree as ET\ndef f(body):\n    return ET.fromstring(body)\n",
         "from defusedxml.minidom import parseString\ndef f(b):\n    parseString(b)\n",
@@ -97,12 +119,11 @@ no_network=True)`.
         "class P:\n    def parse(self, b): ...\ndef f(b):\n    P().parse(b)\n",
     )
     invalid = (
-        "import xml.etree.ElementTree as ET\ndef f(body):\n    return ET.fromstring(body)\n",
-        "from xml.etree.ElementTree import parse\ndef f(path):\n    return parse(path)\n",
-        "from xml.dom import minidom\ndef f(b):\n    return minidom.parseString(b)\n",
-        "import xml.sax\ndef f(stream, handler):\n    xml.sax.parse(stream, handler)\n",
+        "import xml.etree.ElementTree as ET\nfrom flask import request\ndef f():\n    return ET.fromstring(request.data)\n",
+        "import requests\nfrom xml.dom import minidom\ndef f(url):\n    return minidom.parseString(requests.get(url, timeout=5).content)\n",
         "from lxml import etree as LET\ndef f(b):\n    return LET.fromstring(b)\n",
-        "from xml.etree.ElementTree import fromstring as parse_xml\ndef f(b):\n    return parse_xml(b)\n",
+        "from xml.etree.ElementTree import fromstring as parse_xml\nfrom flask import request\n"
+        "def f():\n    body = request.get_data()\n    return parse_xml(body)\n",
     )
 
     @classmethod
@@ -131,4 +152,7 @@ no_network=True)`.
         if name in _LXML and (len(call.args) > 1 or keyword(call, "parser") is not None
                               or any(k.arg is None for k in call.keywords)):
             return
-        self.report(call.func, callee=name)
+        # The expat-based standard library refuses external entities and DTD retrieval; only input from
+        # outside the process (a crafted document) keeps its entity-expansion risk in the default tier.
+        review = name in _STDLIB and outside_source(self.ctx, source) is None
+        self.report(call.func, confidence=Confidence.MEDIUM if review else None, callee=name)
