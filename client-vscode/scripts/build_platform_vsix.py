@@ -18,7 +18,7 @@ so bundled/libs holds:
     cp310/ cp311/ .. everything else for that version: the compiled wheels, and pure ones that only
                      some versions need (tomli and exceptiongroup on 3.10)
 The extension starts the server with PYTHONPATH=bundled/libs/cpXY:bundled/libs/common for the
-selected interpreter's version (src/python.ts) and says so when the bundle has no cpXY for it.
+selected interpreter's version (src/bundled.ts) and says so when the bundle has no cpXY for it.
 
 --bundle-only writes client-vscode/bundled/libs for one target and packages nothing (F5
 development; `npm run vsix` then packages it). pip's cache is used as usual (PIP_CACHE_DIR).
@@ -212,6 +212,8 @@ def unpack(wheel: Path, dest: Path) -> None:
                 parts = parts[2:]
             if info.is_dir() or SKIP_DIRS.intersection(parts):
                 continue
+            if ".." in parts or not parts[0]:  # a path that would land outside bundled/libs
+                raise SystemExit(f"build_platform_vsix: {wheel.name}: unsafe path {info.filename}")
             out = dest.joinpath(*parts)
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(zf.read(info))
