@@ -9,6 +9,7 @@ import {
   ServerOptions,
   State,
 } from "vscode-languageclient/node";
+import { BUNDLE_COMMON, bundledPath, bundleTag } from "./bundled";
 import { onDidChangePythonInterpreter, resolveInterpreter, Interpreter, MIN_PYTHON } from "./python";
 import { extensionSettings, needsRestart, SECTION, serverSettings } from "./settings";
 
@@ -29,7 +30,7 @@ function bundledLibs(): string {
 }
 
 function hasBundledServer(): boolean {
-  return fs.existsSync(path.join(bundledLibs(), "resilint", "server", "serve.py"));
+  return fs.existsSync(path.join(bundledLibs(), BUNDLE_COMMON, "resilint", "server", "serve.py"));
 }
 
 function setStatus(state: "starting" | "running" | "stopped" | "error", detail = ""): void {
@@ -40,22 +41,23 @@ function setStatus(state: "starting" | "running" | "stopped" | "error", detail =
   status.show();
 }
 
-function serverEnv(useBundled: boolean): NodeJS.ProcessEnv {
+/** `bundle`: the bundled server's PYTHONPATH entries for the interpreter (bundledPath), if used. */
+function serverEnv(bundle: string[] | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: "1" };
-  if (useBundled) {
-    env.PYTHONPATH = [bundledLibs(), process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+  if (bundle) {
+    env.PYTHONPATH = [...bundle, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
   }
   return env;
 }
 
 /** `python -c "import resilint.server"` with the same environment the server would get. */
-function canImportServer(interp: Interpreter, useBundled: boolean): Promise<{ ok: boolean; message: string }> {
+function canImportServer(interp: Interpreter, bundle: string[] | undefined): Promise<{ ok: boolean; message: string }> {
   const [cmd, ...args] = interp.command;
   return new Promise((resolve) => {
     cp.execFile(
       cmd,
       [...args, "-c", "import sys, resilint.server; print(sys.version.split()[0])"],
-      { env: serverEnv(useBundled), timeout: 20000 },
+      { env: serverEnv(bundle), timeout: 20000 },
       (err, stdout, stderr) => {
         if (err) resolve({ ok: false, message: (stderr || String(err)).trim().split("\n").slice(-3).join("\n") });
         else resolve({ ok: true, message: stdout.trim() });
@@ -118,7 +120,26 @@ async function startServer(context: vscode.ExtensionContext): Promise<void> {
     output.warn(`importStrategy is useBundled but ${bundledLibs()} has no resilint (a development build?); using the interpreter's environment`);
     useBundled = false;
   }
-  const check = await canImportServer(interp, useBundled);
+  let bundle: string[] | undefined;
+  if (useBundled) {
+    // one folder of compiled wheels per CPython version (scripts/build_platform_vsix.py)
+    const found = bundledPath(bundledLibs(), await bundleTag(interp.command));
+    if ("error" in found) {
+      setStatus("error", "no bundled resilint for this Python");
+      const SELECT = "Select Interpreter";
+      const pick = await notify(
+        "error",
+        `resilint: ${found.error}. Install resilint in that interpreter ` +
+          `(\`${interp.command.join(" ")} -m pip install resilint\`) and set resilint.importStrategy to fromEnvironment, ` +
+          `or select an interpreter of a bundled version.`,
+        SELECT,
+      );
+      if (pick === SELECT) await vscode.commands.executeCommand("python.setInterpreter");
+      return;
+    }
+    bundle = found.path;
+  }
+  const check = await canImportServer(interp, bundle);
   if (!check.ok) {
     setStatus("error", "resilint.server cannot be imported");
     output.error(`import check failed (${useBundled ? "bundled" : "fromEnvironment"}): ${check.message}`);
@@ -133,7 +154,7 @@ async function startServer(context: vscode.ExtensionContext): Promise<void> {
     }
     return;
   }
-  output.info(`server: ${useBundled ? `bundled (${bundledLibs()})` : "from the interpreter's environment"}, Python ${check.message}`);
+  output.info(`server: ${bundle ? `bundled (${bundle.join(path.delimiter)})` : "from the interpreter's environment"}, Python ${check.message}`);
 
   const [command, ...args] = interp.command;
   const serverOptions: ServerOptions = {
@@ -142,7 +163,7 @@ async function startServer(context: vscode.ExtensionContext): Promise<void> {
     // window/logMessage at resilint.logLevel, so lines are not shown twice.
     args: [...args, "-m", SERVER_MODULE],
     // No `transport`: TransportKind.stdio would append `--stdio` to the arguments.
-    options: { env: serverEnv(useBundled), cwd: folder?.fsPath },
+    options: { env: serverEnv(bundle), cwd: folder?.fsPath },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -295,8 +316,9 @@ async function showRuleDocs(arg?: unknown): Promise<void> {
   const settings = extensionSettings();
   const interp = await resolveInterpreter(settings.interpreter);
   const [cmd, ...args] = interp.command;
-  const useBundled = settings.importStrategy === "useBundled" && hasBundledServer();
-  cp.execFile(cmd, [...args, "-m", "resilint.server.cli", "rule", code], { env: serverEnv(useBundled), timeout: 20000 }, async (err, stdout, stderr) => {
+  const found = settings.importStrategy === "useBundled" && hasBundledServer() ? bundledPath(bundledLibs(), await bundleTag(interp.command)) : undefined;
+  const bundle = found && "path" in found ? found.path : undefined;
+  cp.execFile(cmd, [...args, "-m", "resilint.server.cli", "rule", code], { env: serverEnv(bundle), timeout: 20000 }, async (err, stdout, stderr) => {
     if (err && !stdout) {
       void vscode.window.showErrorMessage(`resilint: no documentation for ${code}: ${(stderr || String(err)).trim()}`);
       return;

@@ -87,9 +87,9 @@ def capabilities(*, pull: bool = False, encodings: list[str] | None = None,
 async def lsp(root: Path, *, pull: bool = False, encodings: list[str] | None = None,
               init_options: dict | None = None, configuration: dict | None = None,
               config_support: bool = True, folders: list[Path] | None = None,
-              server_command: list[str] | None = None,
+              server_command: list[str] | None = None, server_env: dict[str, str] | None = None,
               notebooks: bool = False) -> AsyncIterator[RecordingClient]:
-    env = dict(os.environ)
+    env = dict(os.environ if server_env is None else server_env)
     config = ClientServerConfig(server_command=server_command or SERVER, client_factory=_make_client, server_env=env)
     client: RecordingClient = await config.start()  # type: ignore[assignment]
     for scope, value in (configuration or {}).items():  # {scope URI or "": {"resilint": {...}}}
