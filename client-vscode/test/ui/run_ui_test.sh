@@ -81,8 +81,11 @@ cat > "$D/user/User/settings.json" <<JSON
   "files.autoSave": "off", "files.refactoring.autoSave": false,
   "editor.hover.delay": 150, "window.zoomLevel": 0,
   "resilint.interpreter": ["$PYTHON"], "resilint.importStrategy": "$IMPORT_STRATEGY",
-  "resilint.logLevel": "debug", "resilint.trace.server": "${TRACE:-off}" }
+  "resilint.logLevel": "debug", "resilint.trace.server": "${TRACE:-off}",
+  "resilint.unsafeFixes": ${UNSAFE_FIXES:-true} }
 JSON
+# unsafeFixes: every fix the examples offer (timeouts, backoff) can change behaviour, so it is
+# unsafe, as ruff would class it; "Fix All" applies those only with resilint.unsafeFixes on.
 printf 'bind-addr: 127.0.0.1:%s\nauth: none\ncert: false\n' "$PORT" > "$D/config.yaml"
 T0=$(date +%s)
 "$CS" --config "$D/config.yaml" --user-data-dir "$D/user" --extensions-dir "$D/ext" \

@@ -67,8 +67,9 @@ try {
   log("screenshot", `${OUT}/problems-and-hover.png`);
 
   // 4) "resilint: Fix All Auto-fixable Problems" (source.fixAll.resilint): the file's problem
-  //    count (status bar: errors + warnings + infos) must go down. Which findings have a *safe*
-  //    fix is the server's business; the UI test only checks that the command reaches it.
+  //    count (status bar: errors + warnings + infos) must go down. The examples' fixes are all
+  //    unsafe (run_ui_test.sh turns resilint.unsafeFixes on); which fixes apply is the server's
+  //    business, the UI test checks that the command reaches it and edits the file.
   if (process.env.SKIP_FIX_ALL !== "1") {
     const problems = page.locator('[id="status.problems"]').first();
     const total = async () => ((await problems.innerText()).match(/\d+/g) ?? []).reduce((n, x) => n + Number(x), 0);
