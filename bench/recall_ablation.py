@@ -109,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             (("index", "no-index"), ("annotations", "no-annotations"))}
     report = {"configs": list(CONFIGS), "rules": rows,
               "totals": {c: len(found[c]) for c in CONFIGS},
+              "gained": {layer: [list(k) for k in sorted(keys)] for layer, keys in gained.items()},
               "only_without": {layer: [list(k) for k in keys] for layer, keys in lost.items()}}
     out = args.out or args.cache / "recall_ablation.json"
     out.write_text(json.dumps(report, indent=1) + "\n")
