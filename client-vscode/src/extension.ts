@@ -130,7 +130,7 @@ async function startServer(context: vscode.ExtensionContext): Promise<void> {
       const pick = await notify(
         "error",
         `resilint: ${found.error}. Install resilint in that interpreter ` +
-          `(\`${interp.command.join(" ")} -m pip install resilint\`) and set resilint.importStrategy to fromEnvironment, ` +
+          `(\`${interp.command.join(" ")} -m pip install /path/to/resilint\`) and set resilint.importStrategy to fromEnvironment, ` +
           `or select an interpreter of a bundled version.`,
         SELECT,
       );
