@@ -46,7 +46,8 @@ the logged text already holds the traceback (`traceback.format_exc()`, `format_e
 when the same handler logs the traceback elsewhere — `logger.exception(...)`, a call with
 `exc_info=`/`stack_info=` at any level (`logger.debug(e, exc_info=True)`), even in another branch,
 or `traceback.print_exc()` — and when the handler hands the exception on (`return e`,
-`yield e`). A log line inside a nested `try` of the handler that does not name the caught
+`yield e`), and when the `try` body only writes log lines (nothing there has a traceback worth
+keeping). A log line inside a nested `try` of the handler that does not name the caught
 exception (`queue size: ...`) is a diagnostic about other state, not the report of the error.
 
 Default tier: a broad handler (bare, `Exception`, `BaseException`) that logs with `.error` or
@@ -130,6 +131,8 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
         "    def go(self):\n        try:\n            x = 1\n        except Exception:\n"
         "            self.logger.error('bad')\n",
         "def handle(logger):\n    try:\n        x = 1\n    except Exception:\n        logger.error('bad')\n",
+        "import logging\nlogger = logging.getLogger()\ndef fetch(get, url):\n    try:\n        return get(url)\n"
+        "    except Exception as e:\n        logger.error(f'fetch failed for {url}: {e}')\n        return str(e)\n",
     )
     review_examples = (
         "import logging\nlogger = logging.getLogger(__name__)\ntry:\n    x = 1\nexcept ValueError as e:\n"
@@ -169,6 +172,9 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
         # Handed on: the caller gets the exception and its traceback.
         "import logging\nlogger = logging.getLogger()\ndef check(render, v):\n    try:\n        render(v)\n"
         "    except Exception as e:\n        logger.error(e)\n        return e\n",
+        # The try body only logs: nothing there has a traceback worth keeping.
+        "import logging\nlogger = logging.getLogger()\ndef close():\n    try:\n        logger.debug('closed')\n"
+        "    except Exception as e:\n        logger.critical(f'failed to close: {e}')\n",
         # A diagnostic about other state inside a nested try: not the report of `e`.
         "import logging\nlogger = logging.getLogger()\ndef put(q, item):\n    try:\n        q.put(item)\n"
         "    except Exception as e:\n        logger.critical('put failed', exc_info=e)\n        try:\n"
@@ -188,7 +194,7 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
                 continue
             if isinstance(current, ast.Raise):
                 return  # re-raised: the traceback goes on with the exception
-            if caught and isinstance(current, (ast.Return, ast.Yield)) and _holds_name(current.value, caught):
+            if caught and isinstance(current, (ast.Return, ast.Yield)) and _is_the(current.value, caught):
                 return  # handed on as the result: the caller gets the exception with its traceback
             if isinstance(current, ast.Call):
                 if self._logs_traceback(current):
@@ -204,7 +210,7 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
                 continue
             stack.extend((child, nested) for child in ast.iter_child_nodes(current))
         reports = [c for c in calls if self._candidate(c)]
-        if not reports:
+        if not reports or self._only_logs(self.ctx.parent):
             return
         review = not self._broad(node.type) or self._on_error_path() or handler_explained(self.ctx, node, opening=True)
         confidence = Confidence.MEDIUM if review else None
@@ -213,6 +219,21 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
             assert isinstance(func, ast.Attribute)
             receiver = ast.unparse(func.value)
             self.report(func, confidence=confidence, callee=f"{receiver}.{func.attr}", receiver=receiver)
+
+    def _only_logs(self, try_node: ast.AST | None) -> bool:
+        """The `try` body only writes log lines (`logger.debug("closed")`): whatever fails there
+        has no traceback worth keeping."""
+        body = getattr(try_node, "body", None)
+        if not body:
+            return False
+        for stmt in body:
+            if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+                continue
+            call = stmt.value if isinstance(stmt, ast.Expr) else None
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                    and is_logger(self.ctx, call.func.value)):
+                return False
+        return True
 
     def _broad(self, kind: ast.expr | None) -> bool:
         if kind is None:
@@ -271,6 +292,13 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
 
 def _holds_name(expr: ast.AST | None, name: str) -> bool:
     return expr is not None and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(expr))
+
+
+def _is_the(expr: ast.AST | None, name: str) -> bool:
+    """`e`, or a tuple/list holding `e` (`return None, e`): the exception object itself."""
+    if isinstance(expr, (ast.Tuple, ast.List)):
+        return any(_is_the(e, name) for e in expr.elts)
+    return isinstance(expr, ast.Name) and expr.id == name
 
 
 def _false(expr: ast.expr) -> bool:
