@@ -25,6 +25,10 @@ _PYLINT_BROAD = re.compile(r"#\s*pylint:\s*disable\s*=\s*[\w\-, ]*"
 _PROBE_WORDS = frozenset({"is", "has", "can", "try", "maybe", "parse", "probe", "detect", "guess", "running",
                           "available", "supported", "convert", "coerce", "safe", "none"})
 _MAX_TEARDOWN_STMTS = 3
+#: Parsers whose failure means "not that format" (a bare `except:` around one is a parse attempt).
+_PARSERS = frozenset({"json.loads", "json.load", "ast.literal_eval", "tomllib.loads", "yaml.safe_load",
+                      "datetime.datetime.fromisoformat", "datetime.datetime.strptime", "uuid.UUID",
+                      "base64.b64decode", "urllib.parse.urlparse"})
 #: Words of a function name that say its work is best effort (review tier).
 _BEST_EFFORT = frozenset({"best", "effort", "log", "logger", "cleanup", "telemetry", "analytics"})
 
@@ -61,7 +65,8 @@ either: the team decided it for pylint (ruff's `BLE001`/`S110` are peers' suppre
 Teardown names count by their parts: `force_close_all()`, `_rm_best_effort()`, `delete()`.
 
 Default tier — a swallow that hides a failure that matters, reported with the default selection:
-- a bare `except:` (it also swallows `KeyboardInterrupt` and `SystemExit`);
+- a bare `except:` (it also swallows `KeyboardInterrupt` and `SystemExit`), unless it is one of
+  the review-tier cases below (a comment, a parse attempt, a probe, an error message answer);
 - an optional import guarded by a broad handler (a `try` body of only imports: `except
   ImportError` says it, anything else hides a broken dependency);
 - a `try` with another handler that re-raises a specific error (`except HTTPException: raise`):
@@ -128,7 +133,9 @@ exception now propagates to every caller (control flow changes) and is logged.
   attributes, cosmetic copies), a search over candidates (`try: return parse(c)` ... `continue`);
 - a handler with a comment saying why the error is dropped (`# readline is optional`), bare
   `except:` included;
-- a bare `except:` answering with an error message (`return "cannot read the info"`);
+- a bare `except:` answering with an error message (`return "cannot read the info"`), around a
+  `try` body that opens with a parse attempt (`code = json.loads(text)`: on failure the text is
+  handled as it is), giving a probe's answer, or in a function named for best effort;
 - the I/O and loop-skip cases when the answer is a probe's (`return False`, a function named as a
   probe or parse attempt: `is_running`, `_parse_ref`, `try_convert`), on an error path (a `try`
   inside an outer `except` or `finally`), or in a function named for best effort, teardown or
@@ -149,6 +156,8 @@ exception now propagates to every caller (control flow changes) and is logged.
         "    except Exception:\n        pass\n",
         "def cost(model, calc):\n    try:\n        return float(calc(model))\n    except Exception:\n        return 0.0\n",
         "def info(i):\n    try:\n        return f'model: {i.model}'\n    except:\n        return 'cannot read the info'\n",
+        "import json\ndef code_of(text):\n    try:\n        text = json.loads(text)['code']\n    except:\n        pass\n"
+        "    return text\n",
         "import json\ndef first(candidates):\n    for c in candidates:\n        try:\n            return json.loads(c)\n"
         "        except Exception:\n            continue\n",
         "import requests\ndef latest(url):\n    try:\n        return requests.get(url, timeout=5).json()\n"
@@ -218,6 +227,8 @@ exception now propagates to every caller (control flow changes) and is logged.
                 return "message answer"
             if self._probe_answer(node) or any(w in _PROBE_WORDS for w in _words(name)):
                 return "answer"
+            if self._parse_attempt(list(getattr(self.ctx.parent, "body", ()))[:1]):
+                return "parse attempt"
             return "best-effort function" if best_effort else None
         try_node = self.ctx.parent
         body = list(getattr(try_node, "body", ()))
@@ -269,6 +280,12 @@ exception now propagates to every caller (control flow changes) and is logged.
             if isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.While)):
                 return set()
         return set()
+
+    def _parse_attempt(self, first: list[ast.stmt]) -> bool:
+        """The try body opens by parsing text (`data = json.loads(text)`): failing is the answer
+        "not that format", and what follows handles the text as it is."""
+        qualname = self.ctx.qualname
+        return any(isinstance(n, ast.Call) and qualname(n.func) in _PARSERS for n in _walk_body(first))
 
     def _does_io(self, body: list[ast.stmt]) -> bool:
         """The try body calls a network / database / subprocess / file-moving API (rules/apis/io)."""
