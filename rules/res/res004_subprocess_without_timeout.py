@@ -52,7 +52,8 @@ A `wait()`/`communicate()` that comes after `kill()` on the same process in the 
 or after an unbounded `wait()`/`communicate()` that is already reported (or `wait()` after any
 `communicate()`), is not flagged: the child has exited by then. `terminate()` does not count
 (the child may ignore `SIGTERM`). Nor is a `wait()` after the child's output was read to its end
-— `for line in p.stdout:`, `p.stdout.read()`, or `p.stdout`/`p.stderr` handed to reader threads
+— `for line in p.stdout:`, `p.stdout.read()`, a `while` loop reading `p.stdout.read(1)` until it
+breaks on the empty read, or `p.stdout`/`p.stderr` handed to reader threads
 that were joined before the `wait()`: the child closed its output, and any hang is in the reads.
 
 ## Example
@@ -120,6 +121,9 @@ changes behaviour for commands that legitimately run longer.
         "import subprocess\ndef show(path):\n    subprocess.run(['xdg-open', path])\n",
         "import subprocess\ndef lines(cmd, emit):\n    p = subprocess.Popen(cmd, stdout=subprocess.PIPE)\n"
         "    for line in p.stdout:\n        emit(line)\n    return p.wait()\n",
+        "import subprocess\ndef run(cmd, out):\n    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)\n"
+        "    while True:\n        c = p.stdout.read(1)\n        if not c:\n            break\n        out.append(c)\n"
+        "    return p.wait()\n",
         "import subprocess, threading\ndef run(cmd, pump):\n    p = subprocess.Popen(cmd, stdout=subprocess.PIPE)\n"
         "    t = threading.Thread(target=pump, args=(p.stdout,))\n    t.start()\n    t.join()\n    p.wait()\n",
     )
@@ -235,10 +239,12 @@ def _receiver_events(root: ast.AST) -> list[tuple[tuple[int, int], str, str]]:
     and `r = ...`."""
     out: list[tuple[tuple[int, int], str, str]] = []
     for node in ast.walk(root):
-        if isinstance(node, (ast.For, ast.AsyncFor)) and _stream_owner(node.iter) is not None:
-            # `for line in p.stdout:` ends at EOF: the child closed its output
-            out.append(((node.end_lineno or node.lineno, node.end_col_offset or 0), "drained",
-                        ast.dump(_stream_owner(node.iter))))  # type: ignore[arg-type]
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            owner = _drained_by(node)
+            if owner is not None:
+                # `for line in p.stdout:` / `while True: c = p.stdout.read(1); if not c: break`
+                # ends at EOF: the child closed its output
+                out.append(((node.end_lineno or node.lineno, node.end_col_offset or 0), "drained", ast.dump(owner)))
         if isinstance(node, ast.Call):
             for arg in (*node.args, *(k.value for k in node.keywords)):
                 # `Thread(target=pump, args=(p.stdout,))`: a reader owns the stream now (the
@@ -283,6 +289,26 @@ def _receiver_events(root: ast.AST) -> list[tuple[tuple[int, int], str, str]]:
                     out.append((end, "assign", ast.dump(_load(sub))))
     out.sort(key=lambda e: e[0])
     return out
+
+
+def _drained_by(loop: ast.For | ast.AsyncFor | ast.While) -> ast.expr | None:
+    """`p` when the loop reads `p.stdout`/`p.stderr` to its end: `for line in p.stdout`,
+    `for line in iter(p.stdout.readline, "")`, or a `while` loop that reads the stream
+    (`.read(n)`/`.readline()`) and breaks (on the empty read)."""
+    if isinstance(loop, (ast.For, ast.AsyncFor)):
+        it = loop.iter
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "iter" and it.args:
+            it = it.args[0].value if isinstance(it.args[0], ast.Attribute) else it.args[0]
+        return _stream_owner(it)
+    owner = None
+    breaks = False
+    for node in ast.walk(loop):
+        if isinstance(node, ast.Break):
+            breaks = True
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in ("read", "readline", "read1"):
+            owner = owner or _stream_owner(node.func.value)
+    return owner if breaks else None
 
 
 def _stream_owner(expr: ast.AST) -> ast.expr | None:

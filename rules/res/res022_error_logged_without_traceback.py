@@ -12,6 +12,9 @@ _METHODS = frozenset({"error", "critical"})
 _SKIP = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ExceptHandler)
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 _TRY = (ast.Try, getattr(ast, "TryStar", ast.Try))
+#: Builtins that fail only on a bug of the caller's types (a `try` body of only these is defensive).
+_SAFE_BUILTINS = frozenset(f"builtins.{n}" for n in ("len", "list", "tuple", "set", "dict", "sorted", "frozenset",
+                                                      "isinstance", "hasattr", "bool", "min", "max", "sum"))
 #: Calls whose text already holds the traceback: logging it again with exc_info adds nothing.
 _TRACEBACK_TEXT = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.format_tb",
                              "traceback.format_stack", "traceback.TracebackException"})
@@ -102,7 +105,10 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
 - a broad handler nested inside another handler (a diagnostic that failed while the outer error
   was being reported: `except Exception as health_e` around a queue-health probe);
 - a broad handler that opens with a comment (on the `except` line or before its first statement)
-  explaining why it logs and goes on: the failure is an expected one, handled on purpose.
+  explaining why it logs and goes on: the failure is an expected one, handled on purpose;
+- a broad handler around a `try` body that calls nothing but a few builtins (`with self._lock:
+  return len(self._items)`): defensive code around work that cannot fail in a way a traceback
+  explains.
 """
 
     valid = (
@@ -144,6 +150,9 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
         "import logging\nlog = logging.getLogger()\ndef in_schedule(check, tz):\n    try:\n        return check(tz)\n"
         "    except Exception as e:\n        # a bad timezone only skips the immediate recheck\n"
         "        log.error(f'bad timezone {tz}: {e}')\n        return False\n",
+        "import logging\nlog = logging.getLogger()\nclass Q:\n    def qsize(self):\n        try:\n"
+        "            with self._lock:\n                return len(self._items)\n        except Exception as e:\n"
+        "            log.critical(f'failed to get queue size: {e}')\n            return 0\n",
     )
     valid = valid + (
         # Re-raised: the traceback is logged where the exception is finally handled.
@@ -212,7 +221,8 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
         reports = [c for c in calls if self._candidate(c)]
         if not reports or self._only_logs(self.ctx.parent):
             return
-        review = not self._broad(node.type) or self._on_error_path() or handler_explained(self.ctx, node, opening=True)
+        review = not self._broad(node.type) or self._on_error_path() or handler_explained(self.ctx, node, opening=True) \
+            or self._defensive(self.ctx.parent)
         confidence = Confidence.MEDIUM if review else None
         for call in reports:
             func = call.func
@@ -234,6 +244,16 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
                     and is_logger(self.ctx, call.func.value)):
                 return False
         return True
+
+    def _defensive(self, try_node: ast.AST | None) -> bool:
+        """The `try` body calls nothing but a few builtins (`with self._lock: return len(items)`):
+        a defensive handler around code that cannot fail in a way a traceback explains."""
+        body = getattr(try_node, "body", None)
+        if not body:
+            return False
+        qualname = self.ctx.qualname
+        calls = [n for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Call)]
+        return bool(calls) and all(qualname(c.func) in _SAFE_BUILTINS for c in calls)
 
     def _broad(self, kind: ast.expr | None) -> bool:
         if kind is None:
