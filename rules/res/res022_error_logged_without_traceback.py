@@ -236,6 +236,7 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
         body = getattr(try_node, "body", None)
         if not body:
             return False
+        logs = False
         for stmt in body:
             if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
                 continue
@@ -243,7 +244,8 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
             if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
                     and is_logger(self.ctx, call.func.value)):
                 return False
-        return True
+            logs = True
+        return logs
 
     def _defensive(self, try_node: ast.AST | None) -> bool:
         """The `try` body calls nothing but a few builtins (`with self._lock: return len(items)`):
