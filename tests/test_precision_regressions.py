@@ -48,7 +48,7 @@ OPEN: dict[str, str] = {
 # RES021_fp_1, RES021_fp_2 (res021 `_guards_teardown`: a try body of 1-3 close/kill/... calls is best effort).
 # Issue 14 (review tier, opt-in): SEC003_fp_1 (identifiers formatted into SQL), SEC009_fp_2 (md5/sha1 of unknown use), SEC005_fp_3 (compile() alone),
 # RES021_fp_6..8 (probe answer, error-path cleanup, comment-explained swallow).
-# Issue 14, second pass (application code): RES021_fp_9..17 (default tier only for swallows that hide
+# Issue 14, second pass (application code): RES021_fp_9..18 (default tier only for swallows that hide
 # failures that matter), RES022_fp_1..7 (traceback logged elsewhere in the handler, diagnostics, the
 # exception handed back, explained handlers, a try body that only logs or only calls builtins),
 # RES004_fp_4..8 (drained streams, interactive flows, spinners, desktop openers), RES032_fp_3..5

@@ -65,11 +65,13 @@ Default tier — a swallow that hides a failure that matters, reported with the 
 - a `try` with another handler that re-raises a specific error (`except HTTPException: raise`):
   the body's errors are signals, and every other one is dropped (a check that fails open);
 - `continue` in a loop whose `try` body changes the loop's item (`watch["k"] = v`,
-  `del watch["k"]`, `w.upgrade()`) and returns nothing: each item whose update fails is skipped
+  `w.upgrade()`; not `del watch["k"]`, whose failure is the key already gone) and returns nothing: each item whose update fails is skipped
   without a trace;
 - a `try` body that calls a network, database, subprocess or file-moving API (the HTTP, DB,
-  cache, broker, mail, LLM and subprocess tables the timeout rules use), with a handler that
-  gives no fallback value (`pass`, `continue`, `break`, a bare `return`).
+  cache, broker, mail, LLM and subprocess tables the timeout rules use) and returns nothing, with
+  a handler that gives no fallback value (`pass`, `continue`, `break`, a bare `return`). A try
+  body that returns is a search over alternatives (`try: subprocess.run([editor, path]); return`
+  ... `continue`): the next one is tried (review tier).
 
 Every other broad swallow is the review tier (below): most are deliberate — probes and parse
 attempts, fallbacks returning a default, optional features and instrumentation.
@@ -189,7 +191,7 @@ exception now propagates to every caller (control flow changes) and is logged.
         "        raise\n    except Exception:\n        pass\n",
         "import http.client\ndef ask(host, body):\n    for uid in range(3):\n        try:\n"
         "            conn = http.client.HTTPConnection(host, timeout=5)\n            conn.request('POST', '/chat', body)\n"
-        "            return conn.getresponse().read()\n        except BaseException:\n            continue\n",
+        "        except BaseException:\n            continue\n",
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
@@ -231,8 +233,8 @@ exception now propagates to every caller (control flow changes) and is logged.
             return None  # the try's errors are signals (one kind is re-raised): the rest are dropped
         if self._skips_item(node, body):
             return None
-        if not _gives_fallback(node) and self._does_io(body):
-            return None
+        if not _gives_fallback(node) and self._does_io(body) and not _returns_in(body):
+            return None  # (a try body that returns is a search over alternatives: the next is tried)
         return "no failure that matters"
 
     def _skips_item(self, node: ast.ExceptHandler, body: list[ast.stmt]) -> bool:
@@ -253,8 +255,8 @@ exception now propagates to every caller (control flow changes) and is logged.
                 call = _awaited(sub.value)
                 changes = changes or (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
                                       and _root_name(call.func.value) in items)
-            elif isinstance(sub, (ast.Assign, ast.AugAssign, ast.Delete)):
-                targets = sub.targets if isinstance(sub, (ast.Assign, ast.Delete)) else [sub.target]
+            elif isinstance(sub, (ast.Assign, ast.AugAssign)):  # not `del item[k]`: a missing key is a no-op
+                targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
                 changes = changes or any(isinstance(t, (ast.Subscript, ast.Attribute)) and _root_name(t) in items
                                          for t in targets)
         return changes
@@ -428,6 +430,10 @@ def _root_name(expr: ast.expr) -> str | None:
 
 def _awaited(expr: ast.expr) -> ast.expr:
     return expr.value if isinstance(expr, ast.Await) else expr
+
+
+def _returns_in(body: list[ast.stmt]) -> bool:
+    return any(isinstance(n, ast.Return) for n in _walk_body(body))
 
 
 def _gives_fallback(node: ast.ExceptHandler) -> bool:
