@@ -347,6 +347,8 @@ semaphore-bounded gather snippet instead.
     def _batched(self, expr: ast.expr) -> bool:
         """A chunk of constant size: `items[:N]`, `items[i : i + N]`, or the loop variable of an
         enclosing `for chunk in itertools.batched(items, N)` (more_itertools' chunked/batched)."""
+        if not self.ctx.functions:
+            return False  # module level: the constants' lookup would read the module's body
         if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Slice):
             lower, upper = expr.slice.lower, expr.slice.upper
             if upper is None or expr.slice.step is not None:
