@@ -20,10 +20,6 @@ FIXTURES = ROOT / "tests" / "fixtures_precision"
 # Entries saying "Kept firing on purpose" were reviewed in issue 6: the code cannot tell them from a real
 # finding without guessing, or RULES.md mandates the finding; they stay xfail as documented limits.
 OPEN: dict[str, str] = {
-    "RES032_fp_3": "res032_unbounded_fan_out.py: _variable_length treats self.<dict>.values() (one per "
-                   "configured backend) as unbounded input. Kept firing on purpose: a generator over a "
-                   "parameter fires, and a dict attribute is no smaller; in litellm the dict is filled lazily "
-                   "per backend (setdefault), so 'one per backend' is not something the code shows",
     "RES033_fp_2": "res033_unbounded_queue.py: Queue() without maxsize whose producers are expected to call "
                    "saturated() first. Kept firing on purpose: submit() itself puts unchecked and the queue "
                    "may be injected; the bound lives in callers the rule cannot see (RES033_fp_1, the "
@@ -41,6 +37,11 @@ OPEN: dict[str, str] = {
 # Issue 14, SEC/DB003 (review tier unless the value comes from outside the process, or silent): SEC001_fp_3,
 # SEC002_fp_1..5, SEC003_fp_2..5, SEC005_fp_1, SEC005_fp_2, SEC005_fp_4..6, SEC006_fp_7, SEC009_fp_6..9, SEC010_fp_2,
 # SEC013_fp_1, DB003_fp_1.
+# Issue 14, second pass (application code): RES021_fp_9..18 (default tier only for swallows that hide
+# failures that matter), RES022_fp_1..7 (traceback logged elsewhere in the handler, diagnostics, the
+# exception handed back, explained handlers, a try body that only logs or only calls builtins),
+# RES004_fp_4..8 (drained streams, interactive flows, spinners, desktop openers), RES032_fp_3..5
+# (object/module state = review tier, constant-size batches).
 # Fixed in issue 6 (precision first): LLM001_fp_1, RES003_fp_1, RES004_fp_1, RES004_fp_2, RES013_fp_1,
 # RES021_fp_3, RES032_fp_1, RES032_fp_2, RES033_fp_1, SEC004_fp_1, SEC004_fp_2, SEC009_fp_1,
 # SEC009_fp_3, SEC009_fp_4, SEC009_fp_5, SEC010_fp_1 (see each rule's "What it does" and docs/precision.md).

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 #: Editors and pagers: they wait for the person at the terminal.
 _INTERACTIVE = frozenset({"man", "less", "more", "most", "vi", "vim", "nvim", "nano", "emacs", "pico", "micro"})
+#: Desktop openers: they hand a file or folder to the user's default application and return; what
+#: runs then is the user's own program, which a timeout here would not bound anyway.
+_LAUNCHERS = frozenset({"xdg-open", "open", "gio", "explorer", "explorer.exe"})
 #: Environment variables naming the user's editor / pager.
 _ENV_PROGRAMS = frozenset({"EDITOR", "VISUAL", "PAGER", "GIT_EDITOR", "GIT_PAGER", "MANPAGER"})
 #: Stream values that detach the child from the terminal.
@@ -54,6 +57,28 @@ def cli_foreground(ctx: "FileContext", call: ast.Call) -> bool:
                for scope in ctx.scopes for b in scope.names.values())
 
 
+#: Terminal spinners and progress displays: a command run under one is watched by its user.
+_SPINNERS = ("yaspin.", "halo.", "rich.progress.", "rich.status.", "rich.console.Console().status")
+
+
+def under_spinner(ctx: "FileContext") -> bool:
+    """The call runs inside `with yaspin(...)`, `with Halo(...)`, `with console.status(...)` or a
+    rich progress display: a foreground command its user is watching (RES004's review tier)."""
+    for parent in reversed(ctx.parents):
+        if isinstance(parent, _FUNCS):
+            return False
+        if isinstance(parent, (ast.With, ast.AsyncWith)):
+            for item in parent.items:
+                expr = item.context_expr
+                while isinstance(expr, ast.Attribute):  # `yaspin(...).green.right.binary`
+                    expr = expr.value
+                if isinstance(expr, ast.Call):
+                    name = ctx.qualname(expr.func) or ""
+                    if name.startswith(_SPINNERS):
+                        return True
+    return False
+
+
 def _captures(ctx: "FileContext", call: ast.Call) -> bool:
     if keyword(call, "input") is not None or any(k.arg is None for k in call.keywords):
         return True
@@ -70,7 +95,7 @@ def _interactive_program(ctx: "FileContext", program: ast.AST) -> bool:
         text = prefix if any(c.isspace() for c in prefix.lstrip()) else None
     if text is not None:
         words = text.split()
-        return bool(words) and posixpath.basename(words[0]) in _INTERACTIVE
+        return bool(words) and (posixpath.basename(words[0]) in _INTERACTIVE or words[0] in _LAUNCHERS)
     if _names_env_program(ctx, program):
         return True
     if isinstance(program, ast.Name):

@@ -7,13 +7,16 @@ from typing import TYPE_CHECKING
 from ..context import call_has_arg, keyword
 from ..model import Confidence, Finding, Fix, Rule, Severity
 from ..names import Binding
-from ._terminal import cli_foreground, runs_on_terminal
+from ._terminal import cli_foreground, runs_on_terminal, under_spinner
 from ..apis.timeouts import SUBPROCESS_TIMEOUTS
 
 if TYPE_CHECKING:
     from ..fixes.document import FixDocument
 
 _BODIES = ("body", "orelse", "finalbody")
+#: Calls that wait for the person at the terminal to type.
+_ASK_USER = frozenset({"builtins.input", "getpass.getpass"})
+_STREAMS = ("stdout", "stderr")
 
 
 class SubprocessWithoutTimeout(Rule):
@@ -36,7 +39,8 @@ Checks for `subprocess.run`, `subprocess.call`, `subprocess.check_call` and
 An interactive child attached to the user's terminal is not reported: an editor or pager
 (`$EDITOR`/`$VISUAL`/`$PAGER`, `vi`, `less`, `man`, ...) run with no stream captured (no `PIPE`,
 `DEVNULL`, `capture_output=` or `input=`). It ends when the user quits it, and a timeout would
-kill their session.
+kill their session. Nor is a desktop opener run the same way (`xdg-open`, `open`, `gio`,
+`explorer`): it hands the file to the user's default application and returns.
 
 ## Why is this bad?
 These calls wait for the child process to exit. A child that hangs (a stuck network
@@ -47,7 +51,10 @@ worker forever; under load the workers run out and the service stops answering (
 A `wait()`/`communicate()` that comes after `kill()` on the same process in the same function,
 or after an unbounded `wait()`/`communicate()` that is already reported (or `wait()` after any
 `communicate()`), is not flagged: the child has exited by then. `terminate()` does not count
-(the child may ignore `SIGTERM`).
+(the child may ignore `SIGTERM`). Nor is a `wait()` after the child's output was read to its end
+— `for line in p.stdout:`, `p.stdout.read()`, a `while` loop reading `p.stdout.read(1)` until it
+breaks on the empty read, or `p.stdout`/`p.stderr` handed to reader threads
+that were joined before the `wait()`: the child closed its output, and any hang is in the reads.
 
 ## Example
 ```python
@@ -83,12 +90,20 @@ changes behaviour for commands that legitimately run longer.
 - `subprocess.run`/`call`/`check_call`/`check_output` with stdio left to the terminal (no capture,
   no `stdout=PIPE`, no `input=`) in a command-line program's module (it imports click, typer or
   argparse): a foreground command its user runs and watches. Captured output keeps the default tier.
+- any of these calls in a function that asks the person at the terminal for input (`input()`,
+  `getpass.getpass()`: an interactive install typed in by its user), or run under a terminal
+  spinner or progress display (`with yaspin(...)`, `with Halo(...)`, rich's `console.status` /
+  `Progress`): the user is watching it and can interrupt it.
 """
 
     review_examples = (
         "import click, subprocess\n@click.command()\ndef install(pkg):\n    subprocess.run(['pip', 'install', pkg])\n",
         "import argparse, subprocess\ndef main():\n    args = argparse.ArgumentParser().parse_args()\n"
         "    subprocess.check_call(['semgrep', '--config', 'auto'])\n",
+        "import getpass, subprocess\ndef sudo_install(pkg):\n    pw = getpass.getpass('sudo password: ')\n"
+        "    subprocess.run(['sudo', '-S', 'apt', 'install', '-y', pkg], input=pw.encode(), check=True)\n",
+        "import subprocess\nfrom yaspin import yaspin\ndef scan(path):\n    with yaspin(text='Scanning...'):\n"
+        "        return subprocess.run(['semgrep', 'scan', path])\n",
     )
 
     valid = (
@@ -103,6 +118,14 @@ changes behaviour for commands that legitimately run longer.
         "class Runner:\n    def run(self, cmd): ...\nRunner().run(['ls'])\n",
         "def wait(p): ...\nwait(None)\n",
         "import os\nos.wait()\n",
+        "import subprocess\ndef show(path):\n    subprocess.run(['xdg-open', path])\n",
+        "import subprocess\ndef lines(cmd, emit):\n    p = subprocess.Popen(cmd, stdout=subprocess.PIPE)\n"
+        "    for line in p.stdout:\n        emit(line)\n    return p.wait()\n",
+        "import subprocess\ndef run(cmd, out):\n    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)\n"
+        "    while True:\n        c = p.stdout.read(1)\n        if not c:\n            break\n        out.append(c)\n"
+        "    return p.wait()\n",
+        "import subprocess, threading\ndef run(cmd, pump):\n    p = subprocess.Popen(cmd, stdout=subprocess.PIPE)\n"
+        "    t = threading.Thread(target=pump, args=(p.stdout,))\n    t.start()\n    t.join()\n    p.wait()\n",
     )
     invalid = (
         "import click, subprocess\n@click.command()\ndef project():\n"
@@ -116,6 +139,8 @@ changes behaviour for commands that legitimately run longer.
         "import subprocess\nclass Job:\n    def start(self):\n        self.proc = subprocess.Popen(['tool'])\n"
         "    def join(self):\n        return self.proc.wait()\n",
         "import subprocess\np = subprocess.Popen(['tool'])\np.terminate()\np.wait()\n",
+        "import subprocess\ndef first(cmd):\n    p = subprocess.Popen(cmd, stdout=subprocess.PIPE)\n"
+        "    line = p.stdout.readline()\n    p.wait()\n    return line\n",
     )
 
     def check_call(self, call: ast.Call, callee: Binding) -> None:
@@ -130,7 +155,10 @@ changes behaviour for commands that legitimately run longer.
         if not name.startswith("subprocess.Popen()") and runs_on_terminal(self.ctx, call):
             return  # an editor / pager the user is driving: it ends when they quit it
         # A CLI's foreground command (stdio inherited) is watched by its user: review tier (RULES.md).
-        review = not name.startswith("subprocess.Popen()") and cli_foreground(self.ctx, call)
+        # So is a command run while the program talks to the person at the terminal: the function
+        # asks them for input, or the command runs under a terminal spinner.
+        review = (not name.startswith("subprocess.Popen()") and cli_foreground(self.ctx, call)) \
+            or self._asks_user() or under_spinner(self.ctx)
         self.report(call.func, confidence=Confidence.MEDIUM if review else None,
                     callee=name.replace("()", ""), timeout=self.ctx.settings.options.timeouts.default)
 
@@ -154,17 +182,36 @@ changes behaviour for commands that legitimately run longer.
             if events is None:
                 events = self.ctx.memo("RES004_events")[id(fn)] = _receiver_events(fn)
         here = (call.lineno, call.col_offset)
-        ended = False
+        ended = handed = False
         for pos, kind, who in events:
             if pos >= here:
                 break
+            if kind == "join":
+                # the threads reading this child's streams have finished: the streams reached EOF
+                ended = ended or (handed and func.attr == "wait")
+                continue
             if who != receiver:
                 continue
             if kind in ("assign", "terminate"):
-                ended = False  # a new process, or one the code believes may still run
-            elif kind == "kill" or kind == "unbounded" or (kind == "communicate" and func.attr == "wait"):
+                ended = handed = False  # a new process, or one the code believes may still run
+            elif kind == "handed":
+                handed = True
+            elif kind == "kill" or kind == "unbounded" or (kind in ("communicate", "drained") and func.attr == "wait"):
                 ended = True
         return ended
+
+    def _asks_user(self) -> bool:
+        """The enclosing function reads from the person at the terminal (`input()`, `getpass`):
+        an interactive flow, where they see the command run and can interrupt it (review tier)."""
+        fn = self.ctx.function
+        if fn is None:
+            return False
+        memo = self.ctx.memo("RES004_asks", dict)
+        found = memo.get(id(fn))
+        if found is None:
+            qualname = self.ctx.qualname
+            found = memo[id(fn)] = any(isinstance(n, ast.Call) and qualname(n.func) in _ASK_USER for n in ast.walk(fn))
+        return found
 
     def _sibling_events(self, call: ast.Call) -> list[tuple[tuple[int, int], str, str]]:
         """Outside functions: only the statement right before this one counts."""
@@ -192,8 +239,29 @@ def _receiver_events(root: ast.AST) -> list[tuple[tuple[int, int], str, str]]:
     and `r = ...`."""
     out: list[tuple[tuple[int, int], str, str]] = []
     for node in ast.walk(root):
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            owner = _drained_by(node)
+            if owner is not None:
+                # `for line in p.stdout:` / `while True: c = p.stdout.read(1); if not c: break`
+                # ends at EOF: the child closed its output
+                out.append(((node.end_lineno or node.lineno, node.end_col_offset or 0), "drained", ast.dump(owner)))
+        if isinstance(node, ast.Call):
+            for arg in (*node.args, *(k.value for k in node.keywords)):
+                # `Thread(target=pump, args=(p.stdout,))`: a reader owns the stream now (the
+                # argument itself or an item of a tuple/list argument: no deeper walk)
+                for sub in arg.elts if isinstance(arg, (ast.Tuple, ast.List)) else (arg,):
+                    owner = _stream_owner(sub)
+                    if owner is not None:
+                        out.append(((node.lineno, node.col_offset), "handed", ast.dump(owner)))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             attr = node.func.attr
+            owner = _stream_owner(node.func.value)
+            if owner is not None and attr in ("read", "readlines") and not node.args:
+                out.append(((node.lineno, node.col_offset), "drained", ast.dump(owner)))
+                continue
+            if attr == "join" and not node.args and not node.keywords:
+                out.append(((node.end_lineno or node.lineno, node.end_col_offset or 0), "join", ""))
+                continue
             if attr in ("kill", "terminate") and not node.args:
                 kind = attr
             elif attr in ("wait", "communicate"):
@@ -221,6 +289,33 @@ def _receiver_events(root: ast.AST) -> list[tuple[tuple[int, int], str, str]]:
                     out.append((end, "assign", ast.dump(_load(sub))))
     out.sort(key=lambda e: e[0])
     return out
+
+
+def _drained_by(loop: ast.For | ast.AsyncFor | ast.While) -> ast.expr | None:
+    """`p` when the loop reads `p.stdout`/`p.stderr` to its end: `for line in p.stdout`,
+    `for line in iter(p.stdout.readline, "")`, or a `while` loop that reads the stream
+    (`.read(n)`/`.readline()`) and breaks (on the empty read)."""
+    if isinstance(loop, (ast.For, ast.AsyncFor)):
+        it = loop.iter
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "iter" and it.args:
+            it = it.args[0].value if isinstance(it.args[0], ast.Attribute) else it.args[0]
+        return _stream_owner(it)
+    owner = None
+    breaks = False
+    for node in ast.walk(loop):
+        if isinstance(node, ast.Break):
+            breaks = True
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in ("read", "readline", "read1"):
+            owner = owner or _stream_owner(node.func.value)
+    return owner if breaks else None
+
+
+def _stream_owner(expr: ast.AST) -> ast.expr | None:
+    """`p` for `p.stdout` / `p.stderr`, else None."""
+    if isinstance(expr, ast.Attribute) and expr.attr in _STREAMS and isinstance(expr.ctx, ast.Load):
+        return expr.value
+    return None
 
 
 def _load(target: ast.expr) -> ast.expr:

@@ -5,7 +5,9 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
+from ..apis.io import is_outbound_io
 from ..model import Confidence, Finding, Fix, Rule, Severity, Span
+from ._comments import handler_explained
 
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 _EMPTY_BUILTINS = frozenset(
@@ -22,9 +24,9 @@ _PYLINT_BROAD = re.compile(r"#\s*pylint:\s*disable\s*=\s*[\w\-, ]*"
 #: Words of a function name that make it a probe or a parse attempt (RES021's review tier).
 _PROBE_WORDS = frozenset({"is", "has", "can", "try", "maybe", "parse", "probe", "detect", "guess", "running",
                           "available", "supported", "convert", "coerce", "safe", "none"})
-#: Comment markers that are tooling, not an explanation.
-_TOOL_COMMENT = re.compile(r"#\s*(noqa|type:|pragma|pylint|nosec|fmt:)", re.IGNORECASE)
 _MAX_TEARDOWN_STMTS = 3
+#: Words of a function name that say its work is best effort (review tier).
+_BEST_EFFORT = frozenset({"best", "effort", "log", "logger", "cleanup", "telemetry", "analytics"})
 
 if TYPE_CHECKING:
     from ..fixes.document import FixDocument
@@ -58,6 +60,22 @@ A handler whose `except` clause carries pylint's own disable for the check
 either: the team decided it for pylint (ruff's `BLE001`/`S110` are peers' suppressions).
 Teardown names count by their parts: `force_close_all()`, `_rm_best_effort()`, `delete()`.
 
+Default tier — a swallow that hides a failure that matters, reported with the default selection
+(a bare `except:` counts as broad, like `except BaseException`):
+- a `try` with another handler that re-raises a specific error (`except HTTPException: raise`):
+  the body's errors are signals, and every other one is dropped (a check that fails open);
+- `continue` in a loop whose `try` body changes the loop's item (`watch["k"] = v`,
+  `w.upgrade()`; not `del watch["k"]`, whose failure is the key already gone) and returns nothing: each item whose update fails is skipped
+  without a trace;
+- a `try` body that calls a network, database, subprocess or file-moving API (the HTTP, DB,
+  cache, broker, mail, LLM and subprocess tables the timeout rules use) and returns nothing, with
+  a handler that gives no fallback value (`pass`, `continue`, `break`, a bare `return`). A try
+  body that returns is a search over alternatives (`try: subprocess.run([editor, path]); return`
+  ... `continue`): the next one is tried (review tier).
+
+Every other broad swallow is the review tier (below): most are deliberate — probes and parse
+attempts, fallbacks returning a default, optional features and instrumentation.
+
 ## Why is this bad?
 Such a handler turns every failure — a timeout, a bug such as `TypeError`, even
 `KeyboardInterrupt` for a bare `except:` — into silence. Nothing reaches the logs or the
@@ -68,32 +86,28 @@ flagged.
 
 ## Example
 ```python
-import json
+import requests
 
-def load_settings(path):
+def report_usage(session: requests.Session, stats):
     try:
-        with open(path) as f:
-            return json.load(f)
+        session.post("https://telemetry.example.com/v1", json=stats, timeout=5)
     except Exception:
-        return {}
+        pass
 ```
 
 ## Use instead
 ```python
-import json
 import logging
+
+import requests
 
 logger = logging.getLogger(__name__)
 
-def load_settings(path):
+def report_usage(session: requests.Session, stats):
     try:
-        with open(path) as f:
-            return json.load(f)
-    except FileNotFoundError:
-        return {}
-    except Exception:
-        logger.exception("cannot read settings from %s", path)
-        raise
+        session.post("https://telemetry.example.com/v1", json=stats, timeout=5)
+    except requests.RequestException:
+        logger.warning("usage report not sent", exc_info=True)
 ```
 
 ## Fix safety
@@ -109,17 +123,25 @@ exception now propagates to every caller (control flow changes) and is logged.
 """
 
     review_tier = """
-- a broad handler with a comment saying why the error is dropped (`# readline is optional`);
-- a probe's answer: `return False`/`True`, or a constant returned by a function named as a probe
-  or parse attempt (`is_running`, `_parse_ref`, `try_convert`, `*_or_none`);
-- a `try` inside an outer `except` or `finally` (cleanup that must not mask the original error);
-- a handler in a function named for best effort, teardown or logging (`_rm_best_effort`, `_log_event`).
-
-A bare `except:` stays in the default tier: it also swallows `KeyboardInterrupt` and `SystemExit`.
+- any broad swallow that is not one of the default-tier cases above: a probe or parse attempt
+  (`try: json.loads(body) except Exception: pass`), a fallback value (`return None`,
+  `return 0.0`, `return []`), best-effort work with no outbound I/O (instrumentation, optional
+  attributes, cosmetic copies), a search over candidates (`try: return parse(c)` ... `continue`),
+  a bare `except:` around optional work (it swallows `KeyboardInterrupt` too: worth a look), an
+  optional import under a broad handler (`except ImportError` says it; often a deliberate
+  "missing or broken: do without");
+- a handler with a comment saying why the error is dropped (`# readline is optional`), bare
+  `except:` included;
+- a bare `except:` answering with an error message (`return "cannot read the info"`);
+- the I/O and loop-skip cases when the answer is a probe's (`return False`, a function named as a
+  probe or parse attempt: `is_running`, `_parse_ref`, `try_convert`), on an error path (a `try`
+  inside an outer `except` or `finally`), or in a function named for best effort, teardown or
+  logging (`_rm_best_effort`, `_log_event`).
 """
 
     review_examples = (
         "try:\n    import readline\nexcept Exception:\n    pass  # readline is optional (missing on Windows)\n",
+        "try:\n    import readline\nexcept:\n    pass  # optional\n",
         "def is_reachable(client):\n    try:\n        return client.ping()\n    except Exception:\n        return False\n",
         "import json\ndef _parse_ref(text):\n    try:\n        return json.loads(text)['id']\n    except Exception:\n"
         "        return None\n",
@@ -127,6 +149,19 @@ A bare `except:` stays in the default tier: it also swallows `KeyboardInterrupt`
         "        except Exception:\n            pass\n        raise\n",
         "def _rm_best_effort(client, name):\n    try:\n        client.api.prune(name)\n"
         "    except Exception:\n        pass\n",
+        "import json\ndef guess(body, headers):\n    try:\n        json.loads(body)\n        headers['type'] = 'json'\n"
+        "    except Exception:\n        pass\n",
+        "def cost(model, calc):\n    try:\n        return float(calc(model))\n    except Exception:\n        return 0.0\n",
+        "def info(i):\n    try:\n        return f'model: {i.model}'\n    except:\n        return 'cannot read the info'\n",
+        "import json\ndef code_of(text):\n    try:\n        text = json.loads(text)['code']\n    except:\n        pass\n"
+        "    return text\n",
+        "import json\ndef first(candidates):\n    for c in candidates:\n        try:\n            return json.loads(c)\n"
+        "        except Exception:\n            continue\n",
+        "import requests\ndef latest(url):\n    try:\n        return requests.get(url, timeout=5).json()\n"
+        "    except Exception:\n        return None\n",
+        "try:\n    x = 1\nexcept Exception:\n    ...\n",
+        "try:\n    x = 1\nexcept:\n    pass\n",
+        "def f():\n    try:\n        return [1]\n    except (ValueError, Exception):\n        return []\n",
     )
 
     valid = (
@@ -143,16 +178,20 @@ A bare `except:` stays in the default tier: it also swallows `KeyboardInterrupt`
         "def f(proc):\n    try:\n        proc.kill()\n    except Exception:\n        pass\n",
     )
     invalid = (
-        "try:\n    x = 1\nexcept:\n    pass\n",
-        "try:\n    x = 1\nexcept Exception:\n    ...\n",
-        "def f():\n    try:\n        return 1\n    except BaseException:\n        return None\n",
-        "for i in range(3):\n    try:\n        x = 1\n    except Exception as exc:\n        continue\n",
-        "def f():\n    try:\n        return [1]\n    except (ValueError, Exception):\n        return []\n",
-        "import builtins\ntry:\n    x = 1\nexcept builtins.Exception:\n    pass\n",
-        "def f():\n    try:\n        return 1\n    except Exception:\n        return -1\n",
-        "try:\n    import readline\nexcept:\n    pass  # optional\n",
+        "import requests\ndef ping(url):\n    try:\n        requests.get(url, timeout=3)\n    except:\n        pass\n",
+        "import requests\ndef ping_home(version):\n    try:\n        requests.post('https://example.com/v', data=version, timeout=5)\n"
+        "    except Exception:\n        pass\n",
+        "import subprocess\ndef notify(cmd):\n    try:\n        subprocess.run(cmd, timeout=5, check=True)\n"
+        "    except (ValueError, Exception):\n        return\n",
+        "import builtins, redis\nr = redis.Redis(socket_timeout=3)\ndef save(k, v):\n    try:\n        r.set(k, v)\n"
+        "    except builtins.Exception:\n        pass\n",
         "def migrate(watches):\n    for w in watches:\n        try:\n            w.upgrade()\n        except Exception:\n"
         "            continue\n",
+        "def allowed(checks, route):\n    try:\n        checks.should_call_route(route)\n    except PermissionError:\n"
+        "        raise\n    except Exception:\n        pass\n",
+        "import http.client\ndef ask(host, body):\n    for uid in range(3):\n        try:\n"
+        "            conn = http.client.HTTPConnection(host, timeout=5)\n            conn.request('POST', '/chat', body)\n"
+        "        except BaseException:\n            continue\n",
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
@@ -166,23 +205,75 @@ A bare `except:` stays in the default tier: it also swallows `KeyboardInterrupt`
         clause = "except:" if node.type is None else f"except {ast.unparse(node.type)}"
         self.report(span, confidence=self._review_reason(node) and Confidence.MEDIUM, clause=clause)
 
-    # ----- review tier ---------------------------------------------------------------------
+    # ----- tiers -----------------------------------------------------------------------------
     def _review_reason(self, node: ast.ExceptHandler) -> str | None:
-        """Why a broad swallow is likely deliberate (review tier), or None (default tier).
-        A bare `except:` stays in the default tier: it also swallows KeyboardInterrupt/SystemExit."""
-        if node.type is None:
-            return None
-        if self._explained(node):
+        """None when the swallow hides a failure that matters (default tier); otherwise why it is
+        likely deliberate (review tier). The default tier is kept to what a maintainer accepts
+        without argument (RULES.md "Decisions, second round"); see `review_tier` in the docs."""
+        if handler_explained(self.ctx, node):
             return "comment"
+        func = self.ctx.function
+        name = getattr(func, "name", "") or ""
+        best_effort = any(part in _TEARDOWN or part in _BEST_EFFORT for part in _words(name))
+        if node.type is None and _returns_message(node):
+            return "message answer"  # `return "cannot read info"`: a report, not silence
+        try_node = self.ctx.parent
+        body = list(getattr(try_node, "body", ()))
+        if body and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in body):
+            # An optional import: `except ImportError` would say it, but on real code the broad
+            # form is as often a deliberate "missing or broken: do without" (review tier).
+            return "optional import"
         if self._probe_answer(node):
             return "answer"
         if self._on_error_path():
             return "error path"
-        func = self.ctx.function
-        name = getattr(func, "name", "") or ""
-        if any(part in _TEARDOWN or part in ("best", "effort", "log", "logger", "cleanup") for part in _words(name)):
+        if best_effort:
             return "best-effort function"
-        return None
+        if _sibling_reraises(try_node, node):
+            return None  # the try's errors are signals (one kind is re-raised): the rest are dropped
+        if self._skips_item(node, body):
+            return None
+        if not _gives_fallback(node) and self._does_io(body) and not _returns_in(body):
+            return None  # (a try body that returns is a search over alternatives: the next is tried)
+        return "no failure that matters"
+
+    def _skips_item(self, node: ast.ExceptHandler, body: list[ast.stmt]) -> bool:
+        """`continue` in a loop whose try body changes the loop's item (`watch["k"] = v`,
+        `del watch["k"]`, `w.upgrade()`) and returns nothing: each item whose update fails is
+        skipped without a trace. A try body that returns is a search over candidates (the next one
+        is tried); one that only collects into a local list is best-effort formatting."""
+        if not any(isinstance(s, ast.Continue) for s in node.body):
+            return False
+        items = self._loop_targets()
+        if not items:
+            return False
+        changes = False
+        for sub in _walk_body(body):
+            if isinstance(sub, ast.Return):
+                return False
+            if isinstance(sub, ast.Expr):
+                call = _awaited(sub.value)
+                changes = changes or (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                                      and _root_name(call.func.value) in items)
+            elif isinstance(sub, (ast.Assign, ast.AugAssign)):  # not `del item[k]`: a missing key is a no-op
+                targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
+                changes = changes or any(isinstance(t, (ast.Subscript, ast.Attribute)) and _root_name(t) in items
+                                         for t in targets)
+        return changes
+
+    def _loop_targets(self) -> set[str]:
+        """The names bound by the innermost `for` around this `try` (in the same function)."""
+        for outer in reversed(self.ctx.parents):
+            if isinstance(outer, (ast.For, ast.AsyncFor)):
+                return {n.id for n in ast.walk(outer.target) if isinstance(n, ast.Name)}
+            if isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.While)):
+                return set()
+        return set()
+
+    def _does_io(self, body: list[ast.stmt]) -> bool:
+        """The try body calls a network / database / subprocess / file-moving API (rules/apis/io)."""
+        qualname = self.ctx.qualname
+        return any(isinstance(n, ast.Call) and is_outbound_io(qualname(n.func)) for n in _walk_body(body))
 
     def _probe_answer(self, node: ast.ExceptHandler) -> bool:
         """A probe answering with the handler's constant: `return False` (a predicate's "no"), or a
@@ -195,19 +286,6 @@ A bare `except:` stays in the default tier: it also swallows `KeyboardInterrupt`
             return True
         name = getattr(self.ctx.function, "name", "") or ""
         return any(w in _PROBE_WORDS for w in _words(name))
-
-    def _explained(self, node: ast.ExceptHandler) -> bool:
-        """A comment in the handler (or on its `except` line) says why the error is dropped."""
-        lines = self.ctx.index.lines
-        end = node.end_lineno or node.lineno
-        for row in range(node.lineno - 1, min(end, len(lines))):
-            text = lines[row]
-            at = text.find("#")
-            if at == -1 or text.count('"', 0, at) % 2 or text.count("'", 0, at) % 2:
-                continue
-            if not _TOOL_COMMENT.match(text[at:]):
-                return True
-        return False
 
     def _on_error_path(self) -> bool:
         """The `try` runs inside an outer `except` or `finally`: it must not mask the original error."""
@@ -327,6 +405,54 @@ A bare `except:` stays in the default tier: it also swallows `KeyboardInterrupt`
 def _words(name: str) -> list[str]:
     """`force_close_all` -> force, close, all (snake-case parts, lower case)."""
     return [w for w in name.lower().strip("_").split("_") if w]
+
+
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _walk_body(body: list[ast.stmt]):
+    """Every node of a try body, not entering nested defs, lambdas or classes (they run later):
+    a bounded walk of one statement list."""
+    stack: list[ast.AST] = list(body)
+    while stack:
+        current = stack.pop()
+        if isinstance(current, _DEFS):
+            continue
+        yield current
+        stack.extend(ast.iter_child_nodes(current))
+
+
+def _root_name(expr: ast.expr) -> str | None:
+    while isinstance(expr, (ast.Attribute, ast.Subscript)):
+        expr = expr.value
+    return expr.id if isinstance(expr, ast.Name) else None
+
+
+def _awaited(expr: ast.expr) -> ast.expr:
+    return expr.value if isinstance(expr, ast.Await) else expr
+
+
+def _returns_in(body: list[ast.stmt]) -> bool:
+    return any(isinstance(n, ast.Return) for n in _walk_body(body))
+
+
+def _gives_fallback(node: ast.ExceptHandler) -> bool:
+    """The handler answers with a value (`return None`, `return 0.0`, `return []`): a fallback the
+    caller is meant to get. `pass`, `continue`, `break` and a bare `return` give none."""
+    return any(isinstance(s, ast.Return) and s.value is not None for s in node.body)
+
+
+def _returns_message(node: ast.ExceptHandler) -> bool:
+    return any(isinstance(s, ast.Return) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str)
+               and s.value.value.strip() for s in node.body)
+
+
+def _sibling_reraises(try_node: ast.AST | None, handler: ast.ExceptHandler) -> bool:
+    """Another handler of the same `try` re-raises (`except HTTPException as e: raise e`)."""
+    for other in getattr(try_node, "handlers", ()):
+        if other is not handler and other.type is not None and any(isinstance(s, ast.Raise) for s in other.body):
+            return True
+    return False
 
 
 def _copies_field(stmt: ast.stmt) -> bool:

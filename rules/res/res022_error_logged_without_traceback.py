@@ -5,14 +5,21 @@ import ast
 from typing import TYPE_CHECKING
 
 from ..model import Confidence, Finding, Fix, Rule, Severity
+from ._comments import handler_explained
 from ._logging import is_logger
 
 _METHODS = frozenset({"error", "critical"})
 _SKIP = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ExceptHandler)
 _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
+_TRY = (ast.Try, getattr(ast, "TryStar", ast.Try))
+#: Builtins that fail only on a bug of the caller's types (a `try` body of only these is defensive).
+_SAFE_BUILTINS = frozenset(f"builtins.{n}" for n in ("len", "list", "tuple", "set", "dict", "sorted", "frozenset",
+                                                      "isinstance", "hasattr", "bool", "min", "max", "sum"))
 #: Calls whose text already holds the traceback: logging it again with exc_info adds nothing.
 _TRACEBACK_TEXT = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.format_tb",
                              "traceback.format_stack", "traceback.TracebackException"})
+#: Calls that print the traceback themselves.
+_TRACEBACK_PRINT = frozenset({"traceback.print_exc", "traceback.print_exception", "traceback.print_tb"})
 
 if TYPE_CHECKING:
     from ..fixes.document import FixDocument
@@ -37,10 +44,18 @@ resolved to an import — receivers named `logger`, `log`, `_logger`, `LOGGER` o
 `self.logger`.
 
 It is silent when the handler re-raises (a bare `raise`, `raise X from e`, or any `raise` in the
-handler: the traceback travels with the exception and is logged where it is handled), and when
-the logged text already holds the traceback (`traceback.format_exc()`, `format_exception(...)`).
-A narrow handler (`except GatewayError`) logging an error is the review tier (below): the
-exception class already says what failed, and the traceback is often not wanted there.
+handler: the traceback travels with the exception and is logged where it is handled), when
+the logged text already holds the traceback (`traceback.format_exc()`, `format_exception(...)`),
+when the same handler logs the traceback elsewhere — `logger.exception(...)`, a call with
+`exc_info=`/`stack_info=` at any level (`logger.debug(e, exc_info=True)`), even in another branch,
+or `traceback.print_exc()` — and when the handler hands the exception on (`return e`,
+`yield e`), and when the `try` body only writes log lines (nothing there has a traceback worth
+keeping). A log line inside a nested `try` of the handler that does not name the caught
+exception (`queue size: ...`) is a diagnostic about other state, not the report of the error.
+
+Default tier: a broad handler (bare, `Exception`, `BaseException`) that logs with `.error` or
+`.critical` and goes on. A narrow handler (`except GatewayError`), a handler nested in another
+handler, and one that opens with a comment explaining the decision are the review tier (below).
 
 ## Why is this bad?
 `logger.error("payment failed: %s", exc)` records only the exception's message. The type,
@@ -85,7 +100,15 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
 """
     review_tier = """
 - `.error`/`.critical` without `exc_info=` in a narrow handler (a specific exception class, not
-  `Exception`/`BaseException`) that goes on, whether or not the message formats the exception.
+  `Exception`/`BaseException`) that goes on, whether or not the message formats the exception:
+  the class already says what failed;
+- a broad handler nested inside another handler (a diagnostic that failed while the outer error
+  was being reported: `except Exception as health_e` around a queue-health probe);
+- a broad handler that opens with a comment (on the `except` line or before its first statement)
+  explaining why it logs and goes on: the failure is an expected one, handled on purpose;
+- a broad handler around a `try` body that calls nothing but a few builtins (`with self._lock:
+  return len(self._items)`): defensive code around work that cannot fail in a way a traceback
+  explains.
 """
 
     valid = (
@@ -114,11 +137,22 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
         "    def go(self):\n        try:\n            x = 1\n        except Exception:\n"
         "            self.logger.error('bad')\n",
         "def handle(logger):\n    try:\n        x = 1\n    except Exception:\n        logger.error('bad')\n",
+        "import logging\nlogger = logging.getLogger()\ndef fetch(get, url):\n    try:\n        return get(url)\n"
+        "    except Exception as e:\n        logger.error(f'fetch failed for {url}: {e}')\n        return str(e)\n",
     )
     review_examples = (
         "import logging\nlogger = logging.getLogger(__name__)\ntry:\n    x = 1\nexcept ValueError as e:\n"
         "    logger.error('bad: %s', e)\n",
         "import logging as lg\ntry:\n    x = 1\nexcept KeyError:\n    lg.critical('bad')\n",
+        "import logging\nlog = logging.getLogger()\ndef put(q, item):\n    try:\n        q.put(item)\n"
+        "    except Exception:\n        log.exception('put failed')\n        try:\n            n = q.qsize()\n"
+        "        except Exception as health_e:\n            log.critical(f'health check failed: {health_e}')\n",
+        "import logging\nlog = logging.getLogger()\ndef in_schedule(check, tz):\n    try:\n        return check(tz)\n"
+        "    except Exception as e:\n        # a bad timezone only skips the immediate recheck\n"
+        "        log.error(f'bad timezone {tz}: {e}')\n        return False\n",
+        "import logging\nlog = logging.getLogger()\nclass Q:\n    def qsize(self):\n        try:\n"
+        "            with self._lock:\n                return len(self._items)\n        except Exception as e:\n"
+        "            log.critical(f'failed to get queue size: {e}')\n            return 0\n",
     )
     valid = valid + (
         # Re-raised: the traceback is logged where the exception is finally handled.
@@ -135,27 +169,93 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
         "except Exception as e:\n    logger.error(''.join(format_exception(e)))\n",
         "import logging\nlogger = logging.getLogger()\ntry:\n    x = 1\nexcept Exception:\n"
         "    logger.error('bad', stack_info=True)\n",
+        # The same handler logs the traceback elsewhere (any level, any branch).
+        "import logging\nlogger = logging.getLogger()\ntry:\n    x = 1\nexcept Exception as e:\n"
+        "    logger.error(f'failed: {e}')\n    logger.exception('details')\n",
+        "import logging\nlogger = logging.getLogger()\ntry:\n    x = 1\nexcept Exception as e:\n"
+        "    logger.error('failed: %s', e)\n    logger.debug(e, exc_info=True)\n",
+        "import logging\nlogger = logging.getLogger()\ndef f(trace):\n    try:\n        x = 1\n    except Exception:\n"
+        "        if trace:\n            logger.exception('failed')\n        else:\n            logger.error('failed')\n",
+        "import logging, traceback\nlogger = logging.getLogger()\ntry:\n    x = 1\nexcept Exception:\n"
+        "    logger.error('failed')\n    traceback.print_exc()\n",
+        # Handed on: the caller gets the exception and its traceback.
+        "import logging\nlogger = logging.getLogger()\ndef check(render, v):\n    try:\n        render(v)\n"
+        "    except Exception as e:\n        logger.error(e)\n        return e\n",
+        # The try body only logs: nothing there has a traceback worth keeping.
+        "import logging\nlogger = logging.getLogger()\ndef close():\n    try:\n        logger.debug('closed')\n"
+        "    except Exception as e:\n        logger.critical(f'failed to close: {e}')\n",
+        # A diagnostic about other state inside a nested try: not the report of `e`.
+        "import logging\nlogger = logging.getLogger()\ndef put(q, item):\n    try:\n        q.put(item)\n"
+        "    except Exception as e:\n        logger.critical('put failed', exc_info=e)\n        try:\n"
+        "            logger.critical(f'queue size: {q.qsize()}')\n        except OSError:\n            pass\n",
     )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         # A bounded walk of this handler's body; nested handlers and defs are left to
         # their own visit (a def inside `except` runs later, outside it).
         calls: list[ast.Call] = []
-        stack: list[ast.AST] = list(reversed(node.body))
+        # (node, inside a nested `try` body of this handler: a sub-operation of the report)
+        stack: list[tuple[ast.AST, bool]] = [(stmt, False) for stmt in reversed(node.body)]
+        caught = node.name
         while stack:
-            current = stack.pop()
+            current, nested = stack.pop()
             if isinstance(current, _SKIP):
                 continue
             if isinstance(current, ast.Raise):
                 return  # re-raised: the traceback goes on with the exception
+            if caught and isinstance(current, (ast.Return, ast.Yield)) and _is_the(current.value, caught):
+                return  # handed on as the result: the caller gets the exception with its traceback
             if isinstance(current, ast.Call):
-                calls.append(current)
-            stack.extend(ast.iter_child_nodes(current))
-        if not calls:
+                if self._logs_traceback(current):
+                    return  # `logger.exception(...)` / `exc_info=True` elsewhere in the handler
+                # A line inside a nested `try` that does not name the caught exception is a
+                # diagnostic about other state (`queue size: ...`), not the report of the error.
+                if not nested or (caught and _holds_name(current, caught)):
+                    calls.append(current)
+            if isinstance(current, _TRY):
+                stack.extend((child, True) for child in reversed(current.body))
+                stack.extend((child, nested) for field in ("orelse", "finalbody")
+                             for child in reversed(getattr(current, field)))
+                continue
+            stack.extend((child, nested) for child in ast.iter_child_nodes(current))
+        reports = [c for c in calls if self._candidate(c)]
+        if not reports or self._only_logs(self.ctx.parent):
             return
-        confidence = None if self._broad(node.type) else Confidence.MEDIUM
-        for call in calls:
-            self._check(call, confidence)
+        review = not self._broad(node.type) or self._on_error_path() or handler_explained(self.ctx, node, opening=True) \
+            or self._defensive(self.ctx.parent)
+        confidence = Confidence.MEDIUM if review else None
+        for call in reports:
+            func = call.func
+            assert isinstance(func, ast.Attribute)
+            receiver = ast.unparse(func.value)
+            self.report(func, confidence=confidence, callee=f"{receiver}.{func.attr}", receiver=receiver)
+
+    def _only_logs(self, try_node: ast.AST | None) -> bool:
+        """The `try` body only writes log lines (`logger.debug("closed")`): whatever fails there
+        has no traceback worth keeping."""
+        body = getattr(try_node, "body", None)
+        if not body:
+            return False
+        logs = False
+        for stmt in body:
+            if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+                continue
+            call = stmt.value if isinstance(stmt, ast.Expr) else None
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                    and is_logger(self.ctx, call.func.value)):
+                return False
+            logs = True
+        return logs
+
+    def _defensive(self, try_node: ast.AST | None) -> bool:
+        """The `try` body calls nothing but a few builtins (`with self._lock: return len(items)`):
+        a defensive handler around code that cannot fail in a way a traceback explains."""
+        body = getattr(try_node, "body", None)
+        if not body:
+            return False
+        qualname = self.ctx.qualname
+        calls = [n for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Call)]
+        return bool(calls) and all(qualname(c.func) in _SAFE_BUILTINS for c in calls)
 
     def _broad(self, kind: ast.expr | None) -> bool:
         if kind is None:
@@ -163,21 +263,45 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
         kinds = kind.elts if isinstance(kind, ast.Tuple) else [kind]
         return any(self.ctx.qualname(k) in _BROAD for k in kinds)
 
-    def _check(self, call: ast.Call, confidence: Confidence | None) -> None:
+    def _on_error_path(self) -> bool:
+        """This `try` runs inside another handler: a diagnostic that failed while the outer error
+        was being reported (review tier)."""
+        for outer in reversed(self.ctx.parents[:-1]):
+            if isinstance(outer, ast.ExceptHandler):
+                return True
+            if isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                return False
+        return False
+
+    def _logs_traceback(self, call: ast.Call) -> bool:
+        """The handler records the traceback with this call: a logger's `.exception(...)`, a log
+        call with `exc_info=`/`stack_info=` (any level: `logger.debug(e, exc_info=True)`), or
+        `traceback.print_exc()`."""
+        ctx = self.ctx
+        func = call.func
+        if ctx.qualname(func) in _TRACEBACK_PRINT:
+            return True
+        if not isinstance(func, ast.Attribute) or not is_logger(ctx, func.value):
+            return False
+        if func.attr == "exception":
+            return True
+        return any(kw.arg in ("exc_info", "stack_info") and not _false(kw.value) for kw in call.keywords)
+
+    def _candidate(self, call: ast.Call) -> bool:
+        """`.error`/`.critical` on a logger, with no `exc_info=`/`**kw`, not logging traceback text."""
         func = call.func
         if not isinstance(func, ast.Attribute) or func.attr not in _METHODS:
-            return
+            return False
         for kw in call.keywords:
             if kw.arg in (None, "exc_info", "stack_info"):
-                return
+                return False
         if not is_logger(self.ctx, func.value):
-            return
+            return False
         for arg in call.args:
             for inner in ast.walk(arg):
                 if isinstance(inner, ast.Call) and self.ctx.qualname(inner.func) in _TRACEBACK_TEXT:
-                    return
-        receiver = ast.unparse(func.value)
-        self.report(func, confidence=confidence, callee=f"{receiver}.{func.attr}", receiver=receiver)
+                    return False
+        return True
 
     @classmethod
     def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:
@@ -186,3 +310,18 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
         if finding.data["callee"].endswith(".critical"):  # .exception() would lower the level to ERROR
             return keyword_fix(finding, doc, "exc_info", "True", "safe", "Add `exc_info=True`")
         return callee_rename_fix(finding, doc, "exception", "safe", f"Use `{finding.data['receiver']}.exception(...)`")
+
+
+def _holds_name(expr: ast.AST | None, name: str) -> bool:
+    return expr is not None and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(expr))
+
+
+def _is_the(expr: ast.AST | None, name: str) -> bool:
+    """`e`, or a tuple/list holding `e` (`return None, e`): the exception object itself."""
+    if isinstance(expr, (ast.Tuple, ast.List)):
+        return any(_is_the(e, name) for e in expr.elts)
+    return isinstance(expr, ast.Name) and expr.id == name
+
+
+def _false(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and not expr.value

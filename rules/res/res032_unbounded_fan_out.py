@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..model import Rule, Severity
+from ..model import Confidence, Rule, Severity
 from ..names import Binding
 from ._async import GATHER, SEMAPHORES, TASK_SPAWNERS
 
@@ -12,6 +12,14 @@ _SEMAPHORE_INSTANCES = frozenset(f"{s}()" for s in SEMAPHORES)
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _FIXED_WRAPPERS = frozenset({"builtins.enumerate", "builtins.zip", "builtins.reversed", "builtins.sorted"})
 _MAX_NODES = 20000  # bound on any sub-walk
+_FIXED, _REVIEW, _DEFAULT = 0, 1, 2  # how variable the number of awaitables is (and the tier)
+#: Chunkers whose second argument is the chunk size.
+_BATCHERS = frozenset({"itertools.batched", "more_itertools.chunked", "more_itertools.batched",
+                       "more_itertools.ichunked"})
+#: Views and copies of a collection: the same items.
+_VIEWS = frozenset({"values", "keys", "items", "copy"})
+_COPIES = frozenset({"builtins.list", "builtins.tuple", "builtins.sorted", "builtins.set", "builtins.reversed",
+                     "builtins.enumerate", "builtins.frozenset"})
 
 
 def _walk(node: ast.AST) -> Iterator[ast.AST]:
@@ -88,7 +96,15 @@ or used in the enclosing function or in the helper the comprehension calls.
 Not reported, as they start no fan-out of their own: tasks wrapped one to one around awaitables
 the caller built (`[ensure_future(a) for a in awaitables]`, like `gather(*awaitables)`),
 and `gather(*tasks, return_exceptions=True)` after a loop cancelling those `tasks` (it only
-waits for the cancellations).
+waits for the cancellations). `gather(*x)` over tasks the function did not create (an attribute,
+a parameter, a collection filled elsewhere) starts nothing and is silent. Neither is a fan-out
+already bounded by batching: a comprehension over a chunk of constant size
+(`items[i : i + BATCH]`, `items[:50]`, the chunks of `itertools.batched(items, 50)` or
+more_itertools' `chunked`).
+
+Default tier: the awaitables are created from the function's input or a value it computed (a
+parameter, a query result). One awaitable per item of the object's or the module's own state
+(`self._backends.values()`, a module-level registry) is the review tier (below).
 
 ## Why is this bad?
 `gather` starts everything at once. With 10 items that is fine; with 10 000 it opens
@@ -130,7 +146,26 @@ semaphore-bounded gather snippet instead.
 - Guide: P5, H6
 """
 
+    review_tier = """
+- the awaitables are created per item of the object's or the module's own state: an attribute
+  of `self`/`cls` (`self._batches.values()`, `tuple(self.servers)`) or a module-level collection
+  (a registry of open scopes drained at shutdown). Its size is set by configuration or by what is
+  open, not by a request's input, but the code does not show a bound.
+"""
+
+    review_examples = (
+        "import asyncio\nclass W:\n    async def flush_all(self):\n"
+        "        await asyncio.gather(*(b.flush() for b in self._batches.values() if b.pending))\n",
+        "import asyncio\n_open = set()\nasync def drain():\n    await asyncio.gather(*(s.flush() for s in tuple(_open)))\n",
+    )
+
     valid = (
+        "import asyncio\nBATCH = 100\nasync def evict_all(users, evict):\n"
+        "    for i in range(0, len(users), BATCH):\n"
+        "        await asyncio.gather(*(evict(u) for u in users[i : i + BATCH]))\n",
+        "import asyncio, itertools\nasync def evict_all(users, evict):\n"
+        "    for chunk in itertools.batched(users, 50):\n        await asyncio.gather(*(evict(u) for u in chunk))\n",
+        "import asyncio\nclass M:\n    async def wait_all(self):\n        return await asyncio.gather(*self._tasks)\n",
         "import asyncio\nasync def f(a, b):\n    return await asyncio.gather(a(), b())\n",
         "import asyncio\nasync def f(c):\n    return await asyncio.gather(*(c.get(u) for u in ('a', 'b')))\n",
         "import asyncio\nasync def f(c, urls):\n    sem = asyncio.Semaphore(10)\n"
@@ -161,14 +196,17 @@ semaphore-bounded gather snippet instead.
         if not starred:
             return
         function = self.ctx.function
-        variable = [v for v in starred if self._variable_length(v, function, 0)]
+        tiers = [self._variable_length(v, function, 0) for v in starred]
+        variable = [v for v, tier in zip(starred, tiers) if tier]
         if not variable:
             return
         if _drains_cancelled(call, function, variable):
             return
         if self._bounded(function, variable):
             return
-        self.report(call.func, callee=(callee.qualname or "asyncio.gather"))
+        review = max(tiers) == _REVIEW
+        self.report(call.func, confidence=Confidence.MEDIUM if review else None,
+                    callee=(callee.qualname or "asyncio.gather"))
 
     # ----- is the number of awaitables variable? -----------------------------------------
     def _fixed_iterable(self, expr: ast.expr, depth: int = 0) -> bool:
@@ -280,47 +318,124 @@ semaphore-bounded gather snippet instead.
                 return False
         return bool(values) and all(self._fixed_iterable(v, depth + 1) for v in values)
 
-    def _variable_length(self, expr: ast.expr, function: ast.AST | None, depth: int) -> bool:
+    def _variable_length(self, expr: ast.expr, function: ast.AST | None, depth: int) -> int:
+        """_FIXED, _REVIEW (one awaitable per item of the object's or module's own state) or
+        _DEFAULT (per item of the function's input or of a value it computed)."""
         if depth > 3:
-            return False
+            return _FIXED
         if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
             if self._wraps_each(expr):
                 # one task per awaitable the iterable already holds: that iterable is the fan-out
                 return self._variable_length(expr.generators[0].iter, function, depth + 1)
-            return any(not self._fixed_iterable(g.iter) for g in expr.generators)
+            return max(self._iter_tier(g.iter, function) for g in expr.generators)
         if isinstance(expr, ast.Call):
             name = self.ctx.qualname(expr.func)
             if name == "builtins.map":
-                return len(expr.args) >= 2 and any(not self._fixed_iterable(a) for a in expr.args[1:])
+                return max((self._iter_tier(a, function) for a in expr.args[1:]), default=_FIXED)
             if name in ("builtins.list", "builtins.tuple") and len(expr.args) == 1:
                 return self._variable_length(expr.args[0], function, depth + 1)
-            return False
+            return _FIXED
         if isinstance(expr, ast.Name) and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return self._local_list_is_variable(expr.id, function, depth)
+            return self._local_list_tier(expr.id, function, depth)
+        return _FIXED
+
+    def _iter_tier(self, expr: ast.expr, function: ast.AST | None) -> int:
+        if self._fixed_iterable(expr) or self._batched(expr):
+            return _FIXED
+        return _REVIEW if self._state(expr, function) else _DEFAULT
+
+    def _batched(self, expr: ast.expr) -> bool:
+        """A chunk of constant size: `items[:N]`, `items[i : i + N]`, or the loop variable of an
+        enclosing `for chunk in itertools.batched(items, N)` (more_itertools' chunked/batched)."""
+        if not self.ctx.functions:
+            return False  # module level: the constants' lookup would read the module's body
+        if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Slice):
+            lower, upper = expr.slice.lower, expr.slice.upper
+            if upper is None or expr.slice.step is not None:
+                return False
+            if lower is None or (isinstance(lower, ast.Constant) and lower.value == 0):
+                return self._constant_int(upper)
+            if isinstance(upper, ast.BinOp) and isinstance(upper.op, ast.Add):
+                low = ast.dump(lower)
+                return (ast.dump(upper.left) == low and self._constant_int(upper.right)) or \
+                    (ast.dump(upper.right) == low and self._constant_int(upper.left))
+            return False
+        if isinstance(expr, ast.Name):
+            for parent in reversed(self.ctx.parents):
+                if isinstance(parent, _NESTED_SCOPES):
+                    return False
+                if isinstance(parent, (ast.For, ast.AsyncFor)) and isinstance(parent.target, ast.Name) \
+                        and parent.target.id == expr.id and isinstance(parent.iter, ast.Call):
+                    size = parent.iter.args[1] if len(parent.iter.args) > 1 else None
+                    return self.ctx.qualname(parent.iter.func) in _BATCHERS and size is not None \
+                        and self._constant_int(size)
         return False
 
-    def _local_list_is_variable(self, name: str, function: ast.AST, depth: int) -> bool:
+    def _state(self, expr: ast.expr, function: ast.AST | None) -> bool:
+        """The iterable is the object's or the module's own state (`self._backends.values()`, a
+        module-level registry): bounded by configuration or by what is open, not by a request."""
+        while True:
+            if isinstance(expr, ast.Call) and not expr.keywords:
+                func = expr.func
+                if isinstance(func, ast.Attribute) and func.attr in _VIEWS and not expr.args:
+                    expr = func.value
+                    continue
+                if len(expr.args) == 1 and self.ctx.qualname(func) in _COPIES:
+                    expr = expr.args[0]
+                    continue
+            break
+        if isinstance(expr, ast.Attribute):
+            root = expr
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            return isinstance(root, ast.Name) and root.id in ("self", "cls")
+        if isinstance(expr, ast.Name) and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if expr.id in _param_names(function) or self._assigned_in(expr.id, function):
+                return False
+            return bool(self.ctx.module_statements(expr.id))
+        return False
+
+    @staticmethod
+    def _assigned_in(name: str, function: ast.AST) -> bool:
+        for node in _walk(function):
+            targets: list[ast.AST] = []
+            if isinstance(node, ast.Assign):
+                targets = list(node.targets)
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.For, ast.AsyncFor,
+                                   ast.comprehension)):
+                targets = [node.target]
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                targets = [i.optional_vars for i in node.items if i.optional_vars is not None]
+            if any(name in _target_ids(t) for t in targets):
+                return True
+        return False
+
+    def _local_list_tier(self, name: str, function: ast.AST, depth: int) -> int:
         """`name` is built in this function from a comprehension, or appended to in a loop."""
         empty_list = False
+        tier = _FIXED
         for node in _walk(function):
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
                 value = node.value
                 if isinstance(value, ast.List) and not value.elts:
                     empty_list = True
-                elif self._variable_length(value, function, depth + 1):
-                    return True
+                else:
+                    tier = max(tier, self._variable_length(value, function, depth + 1))
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
                 if isinstance(node.value, ast.List) and not node.value.elts:
                     empty_list = True
-                elif node.value is not None and self._variable_length(node.value, function, depth + 1):
-                    return True
-        if not empty_list:
-            return False
+                elif node.value is not None:
+                    tier = max(tier, self._variable_length(node.value, function, depth + 1))
+        if tier == _DEFAULT or not empty_list:
+            return tier
         for loop in _walk(function):
             if isinstance(loop, (ast.For, ast.AsyncFor)):
-                if self._fixed_iterable(loop.iter):
+                loop_tier = self._iter_tier(loop.iter, function)
+                if loop_tier == _FIXED:
                     continue
-            elif not isinstance(loop, ast.While):
+            elif isinstance(loop, ast.While):
+                loop_tier = _DEFAULT
+            else:
                 continue
             for node in _walk(loop):
                 if (
@@ -330,8 +445,9 @@ semaphore-bounded gather snippet instead.
                     and isinstance(node.func.value, ast.Name)
                     and node.func.value.id == name
                 ):
-                    return True
-        return False
+                    tier = max(tier, loop_tier)
+                    break
+        return tier
 
     # ----- is there a semaphore? ------------------------------------------------------------
     def _bounded(self, function: ast.AST | None, starred: list[ast.expr]) -> bool:
