@@ -398,7 +398,10 @@ snippet) and delete the loop by hand.
             if name in params:
                 return UNKNOWN
         elif fn is None:
-            body = list(self.ctx.tree.body)
+            # Module level: the statements that bound the name so far (the scope's binders) and the
+            # loop itself, not the module's body, which the incremental walk must never read.
+            body = [stmt for stmt, _direct in self.ctx.scopes[0].binders.get(name, ())]
+            body.append(loop)
         else:
             return UNKNOWN
         values: list[tuple[ast.expr, bool]] = []
