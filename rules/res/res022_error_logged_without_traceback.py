@@ -46,7 +46,7 @@ resolved to an import — receivers named `logger`, `log`, `_logger`, `LOGGER` o
 It is silent when the handler re-raises (a bare `raise`, `raise X from e`, or any `raise` in the
 handler: the traceback travels with the exception and is logged where it is handled), when
 the logged text already holds the traceback (`traceback.format_exc()`, `format_exception(...)`),
-when the same handler logs the traceback elsewhere — `logger.exception(...)`, a call with
+when the same handler logs the traceback elsewhere — `logger.exception(...)`, a log line of `traceback.format_exc()`, a call with
 `exc_info=`/`stack_info=` at any level (`logger.debug(e, exc_info=True)`), even in another branch,
 or `traceback.print_exc()` — and when the handler hands the exception on (`return e`,
 `yield e`), and when the `try` body only writes log lines (nothing there has a traceback worth
@@ -178,6 +178,10 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
         "        if trace:\n            logger.exception('failed')\n        else:\n            logger.error('failed')\n",
         "import logging, traceback\nlogger = logging.getLogger()\ntry:\n    x = 1\nexcept Exception:\n"
         "    logger.error('failed')\n    traceback.print_exc()\n",
+        # changedetection.io: the traceback text logged on a line of its own, imported in the handler.
+        "import logging\nlogger = logging.getLogger()\ndef f(get):\n    try:\n        return get()\n"
+        "    except Exception as e:\n        logger.error(f'Failed: {e}')\n        import traceback\n"
+        "        logger.error(traceback.format_exc())\n",
         # Handed on: the caller gets the exception and its traceback.
         "import logging\nlogger = logging.getLogger()\ndef check(render, v):\n    try:\n        render(v)\n"
         "    except Exception as e:\n        logger.error(e)\n        return e\n",
@@ -197,6 +201,7 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
         # (node, inside a nested `try` body of this handler: a sub-operation of the report)
         stack: list[tuple[ast.AST, bool]] = [(stmt, False) for stmt in reversed(node.body)]
         caught = node.name
+        local = _handler_imports(node)
         while stack:
             current, nested = stack.pop()
             if isinstance(current, _SKIP):
@@ -206,7 +211,7 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
             if caught and isinstance(current, (ast.Return, ast.Yield)) and _is_the(current.value, caught):
                 return  # handed on as the result: the caller gets the exception with its traceback
             if isinstance(current, ast.Call):
-                if self._logs_traceback(current):
+                if self._logs_traceback(current, local):
                     return  # `logger.exception(...)` / `exc_info=True` elsewhere in the handler
                 # A line inside a nested `try` that does not name the caught exception is a
                 # diagnostic about other state (`queue size: ...`), not the report of the error.
@@ -273,7 +278,7 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
                 return False
         return False
 
-    def _logs_traceback(self, call: ast.Call) -> bool:
+    def _logs_traceback(self, call: ast.Call, local: dict[str, str] | None = None) -> bool:
         """The handler records the traceback with this call: a logger's `.exception(...)`, a log
         call with `exc_info=`/`stack_info=` (any level: `logger.debug(e, exc_info=True)`), or
         `traceback.print_exc()`."""
@@ -285,6 +290,9 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
             return False
         if func.attr == "exception":
             return True
+        if any(isinstance(inner, ast.Call) and _qualname(ctx, inner.func, local) in _TRACEBACK_TEXT
+               for arg in call.args for inner in ast.walk(arg)):
+            return True  # `logger.error(traceback.format_exc())` on a line of its own
         return any(kw.arg in ("exc_info", "stack_info") and not _false(kw.value) for kw in call.keywords)
 
     def _candidate(self, call: ast.Call) -> bool:
@@ -310,6 +318,32 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
         if finding.data["callee"].endswith(".critical"):  # .exception() would lower the level to ERROR
             return keyword_fix(finding, doc, "exc_info", "True", "safe", "Add `exc_info=True`")
         return callee_rename_fix(finding, doc, "exception", "safe", f"Use `{finding.data['receiver']}.exception(...)`")
+
+
+def _handler_imports(handler: ast.ExceptHandler) -> dict[str, str]:
+    """Names the handler imports itself (`import traceback` inside `except`): the walk binds them
+    only after the handler is visited, so the rule reads them from the handler's statements."""
+    out: dict[str, str] = {}
+    for stmt in handler.body:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                out[alias.asname or alias.name.split(".", 1)[0]] = alias.name if alias.asname else alias.name.split(".", 1)[0]
+        elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
+            for alias in stmt.names:
+                out[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
+    return out
+
+
+def _qualname(ctx, func: ast.expr, local: dict[str, str] | None) -> str | None:
+    """The callee's qualified name, through the handler's own imports when the scope has none."""
+    found = ctx.qualname(func)
+    if found is not None or not local:
+        return found
+    if isinstance(func, ast.Name):
+        return local.get(func.id)
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in local:
+        return f"{local[func.value.id]}.{func.attr}"
+    return None
 
 
 def _holds_name(expr: ast.AST | None, name: str) -> bool:
