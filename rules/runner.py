@@ -10,7 +10,7 @@ from typing import Any
 
 from .config import DEFAULT_EXCLUDES, ConfigResolver
 from .engine import analyze
-from .fixes import FixDocument, compute_fix, fixable
+from .fixes.hooks import fixable
 from .index.store import WorkspaceIndex
 from .index.view import IndexView
 from .model import SYNTAX_ERROR, Finding, Severity, Span
@@ -110,6 +110,10 @@ def with_fixes(result: FileResult, settings: FileSettings) -> FileResult:
     todo = [f for f in result.findings if f.fix is None and NO_FIX not in f.data and fixable(f)]
     if not todo or result.note is not None:
         return result
+    # Imported here, not at the top: libcst is ~0.2 s of start-up that a run served from the results
+    # cache (every fix already computed) or a file without fixable findings never needs.
+    from .fixes import FixDocument, compute_fix
+
     text = result.cells.text if result.cells is not None else result.text
     if text is None:
         try:

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from resilint.rules.config import ConfigResolver
-from resilint.rules.fixes import FixDocument, compute_fix, fixable
+from resilint.rules.fixes.hooks import fixable
 from resilint.rules.model import Finding, Fix
 from resilint.rules.runner import NO_FIX, FileResult
+
+if TYPE_CHECKING:
+    from resilint.rules.fixes import FixDocument
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,10 @@ class ReportFixes:
             return finding.fix
         if NO_FIX in finding.data or not fixable(finding):
             return None  # computed in the worker (runner.with_fixes): no fix for this occurrence
+        # Imported on first need: libcst is ~0.2 s of start-up that a run served from the results
+        # cache (fixes computed in the workers and cached) never pays.
+        from resilint.rules.fixes import compute_fix
+
         key = id(finding)
         if key not in self._fixes:
             doc = self._document(result)
@@ -94,6 +101,8 @@ class ReportFixes:
         doc = None
         if text is not None:
             settings = self.resolver.for_path(result.path).settings_for(result.path)
+            from resilint.rules.fixes import FixDocument
+
             doc = FixDocument(text, str(result.path), settings)
         self._doc = (result.path, doc)
         return doc

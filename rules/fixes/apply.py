@@ -12,34 +12,19 @@ from __future__ import annotations
 
 import ast
 import sys
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ..engine import analyze
 from ..model import Edit, Finding, Fix, Rule, Span
 from ..registry import get_rule
 from .chunks import cached_line_starts, chunk_index, chunks_of
 from .document import FixDocument, line_starts, offset_of
+from .hooks import FixHook, fixable, rule_fix_hook
 
 if TYPE_CHECKING:
     from ..settings import FileSettings
 
-FixHook = Callable[[Finding, FixDocument], "Fix | None"]
-
-
-def rule_fix_hook(code: str) -> FixHook | None:
-    """The `make_fix` classmethod of the rule behind `code`, or None when it has none."""
-    rule = get_rule(code)
-    if rule is None:
-        return None
-    hook = getattr(rule, "make_fix", None)
-    if hook is None or not callable(hook):
-        return None
-    return hook
-
-
-def fixable(finding: Finding) -> bool:
-    """Whether the finding's rule may offer a fix (cheap: no parsing)."""
-    return rule_fix_hook(finding.code) is not None
+__all__ = ["FixHook", "apply_edits", "compute_fix", "fix_all", "fixable", "rule_fix_hook"]
 
 
 def compute_fix(
