@@ -118,6 +118,13 @@ class FileContext:
         Complete once the module-level walk is over (in function bodies)."""
         return [node for node, direct in self.scopes[0].binders.get(name, ()) if direct]
 
+    def binds_module(self, modules: frozenset[str], scopes: list[Scope] | None = None) -> bool:
+        """Some name in scope is bound to one of `modules` or to something under it (`import click`,
+        `from django.contrib.postgres.operations import X`). Read from the bindings, not by a walk
+        of the module: the incremental analysis replays bindings, a module walk forces full analysis."""
+        return any(b.qualname is not None and any(b.qualname == m or b.qualname.startswith(m + ".") for m in modules)
+                   for scope in (self.scopes if scopes is None else scopes) for b in scope.names.values())
+
     def lookup(self, name: str, scopes: list[Scope] | None = None) -> Binding | None:
         chain = self.scopes if scopes is None else scopes
         last = len(chain) - 1

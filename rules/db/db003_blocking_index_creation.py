@@ -29,7 +29,7 @@ CREATE_MODEL = django_names("CreateModel", "models")
 
 _UNKNOWN = object()  # a table/model name that is not a string literal
 #: A Django migration that uses one of these shows the project runs on Postgres.
-_POSTGRES = "django.contrib.postgres"
+_POSTGRES = frozenset({"django.contrib.postgres"})
 
 
 class BlockingIndexCreation(Rule):
@@ -221,8 +221,7 @@ migration.
     def _uses_postgres(self) -> bool:
         """The migration module imports something from `django.contrib.postgres` (its operations,
         indexes or fields): the project runs on Postgres, where `AddIndexConcurrently` applies."""
-        return any(b.qualname is not None and b.qualname.startswith(_POSTGRES)
-                   for b in self.ctx.scopes[0].names.values())
+        return self.ctx.binds_module(_POSTGRES, [self.ctx.scopes[0]])
 
     def finish(self) -> None:
         created = self._created

@@ -51,10 +51,7 @@ def cli_foreground(ctx: "FileContext", call: ast.Call) -> bool:
     click, typer or argparse): the user runs it in the foreground and watches it (RES004's review tier)."""
     if _captures(ctx, call):
         return False
-    # By the bindings in scope (not a walk of the module: the incremental analysis replays
-    # bindings, while a rule that reads the module's body forces whole-file analysis).
-    return any(b.qualname is not None and b.qualname.split(".")[0] in _CLI_FRAMEWORKS
-               for scope in ctx.scopes for b in scope.names.values())
+    return ctx.binds_module(_CLI_FRAMEWORKS)
 
 
 #: Terminal spinners and progress displays: a command run under one is watched by its user.

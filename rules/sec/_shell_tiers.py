@@ -49,9 +49,7 @@ def outside_value(ctx: "FileContext", command: ast.expr) -> str | None:
 
 
 def _cli_program(ctx: "FileContext") -> bool:
-    # By the bindings in scope (not a walk of the module: the incremental analysis replays them).
-    return any(b.qualname is not None and b.qualname.split(".")[0] in _CLI_FRAMEWORKS
-               for scope in ctx.scopes for b in scope.names.values())
+    return ctx.binds_module(_CLI_FRAMEWORKS)
 
 
 #: Calls that keep a path a path (`os.path.basename(tmp)`, `str(tmp)`, `Path(tmp)`).
