@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AUG", "OPAQUE", "PART", "VALUE", "FunctionFlow", "flow_for", "constant_string",
-    "is_constant", "is_dynamic_string", "literal_prefix", "taint_sources",
+    "is_constant", "is_dynamic_string", "literal_prefix", "only_value", "taint_sources",
 ]
 
 
@@ -46,6 +46,13 @@ def definitions(ctx: "FileContext", name: str, func: ast.AST | None = None) -> l
     """The definitions (kind, value, extra) of local or module-level `name` seen from the walk's position."""
     found = _lookup(_chain(ctx, func), name)
     return list(found[0].defs.get(name, ())) if found is not None else []
+
+
+def only_value(ctx: "FileContext", name: str, func: ast.AST | None = None) -> ast.AST | None:
+    """The value of `name` when it has exactly one definition, a plain `name = value` (local, else
+    module-level); None when it is bound several times or in another way."""
+    defs = definitions(ctx, name, func)
+    return defs[0][1] if len(defs) == 1 and defs[0][0] == VALUE else None
 
 
 # ----- constants ---------------------------------------------------------------------------------

@@ -24,6 +24,13 @@ OPEN: dict[str, str] = {
                    "saturated() first. Kept firing on purpose: submit() itself puts unchecked and the queue "
                    "may be injected; the bound lives in callers the rule cannot see (RES033_fp_1, the "
                    "check-then-put in the same method, is recognised)",
+    "RES004_fp_14": "res004_subprocess_without_timeout.py: a command whose words the code does not spell out "
+                    "(`'git ' + args`, a Popen of a built argv). Kept firing on purpose: the same shape is an "
+                    "agent's tool running a model-written command (open-interpreter run_applescript, judged "
+                    "true); who wrote the command is outside the call",
+    "RES022_fp_10": "res022_error_logged_without_traceback.py: a broad handler whose message names the input "
+                    "and the error. Kept firing on purpose: that message is the very pattern the rule exists "
+                    "for; only a human can tell an expected failure of user input from an unexpected one",
 }
 
 # Fixed by the rule owners while the review ran; kept as plain regression tests:
@@ -42,6 +49,9 @@ OPEN: dict[str, str] = {
 # exception handed back, explained handlers, a try body that only logs or only calls builtins),
 # RES004_fp_4..8 (drained streams, interactive flows, spinners, desktop openers), RES032_fp_3..5
 # (object/module state = review tier, constant-size batches).
+# Issue 14, third pass: RES004_fp_9..13 (commands that end on their own, editors found through helpers or
+# a list, AppleScript dialogs, a module-level spinner: review tier or silent), RES022_fp_9, RES022_fp_11 (in-memory
+# container/queue state, a named blinker signal), RES030_fp_1 (a coroutine that itself waits on input()).
 # Fixed in issue 6 (precision first): LLM001_fp_1, RES003_fp_1, RES004_fp_1, RES004_fp_2, RES013_fp_1,
 # RES021_fp_3, RES032_fp_1, RES032_fp_2, RES033_fp_1, SEC004_fp_1, SEC004_fp_2, SEC009_fp_1,
 # SEC009_fp_3, SEC009_fp_4, SEC009_fp_5, SEC010_fp_1 (see each rule's "What it does" and docs/precision.md).

@@ -11,13 +11,15 @@ import posixpath
 from typing import TYPE_CHECKING
 
 from ..context import keyword
-from ..flow import VALUE, constant_string, flow_for, literal_prefix
+from ..flow import AUG, VALUE, constant_string, flow_for, literal_prefix, only_value
 
 if TYPE_CHECKING:
     from ..context import FileContext
 
 #: Editors and pagers: they wait for the person at the terminal.
-_INTERACTIVE = frozenset({"man", "less", "more", "most", "vi", "vim", "nvim", "nano", "emacs", "pico", "micro"})
+_INTERACTIVE = frozenset({"man", "less", "more", "most", "vi", "vim", "nvim", "nano", "emacs", "pico", "micro",
+                          # desktop text editors: they return when the user closes the file
+                          "gedit", "kate", "mousepad", "notepad", "notepad.exe", "write"})
 #: Desktop openers: they hand a file or folder to the user's default application and return; what
 #: runs then is the user's own program, which a timeout here would not bound anyway.
 _LAUNCHERS = frozenset({"xdg-open", "open", "gio", "explorer", "explorer.exe"})
@@ -42,6 +44,26 @@ def runs_on_terminal(ctx: "FileContext", call: ast.Call) -> bool:
     return _interactive_program(ctx, program)
 
 
+#: AppleScript commands that show a dialog and wait for the user to answer it.
+_DIALOGS = ("display dialog", "display alert", "choose from list", "choose file", "choose folder")
+
+
+def shows_dialog(ctx: "FileContext", call: ast.Call) -> bool:
+    """`osascript -e <script>` whose literal script shows a dialog (`display dialog ... buttons
+    {"OK"}`): the child waits for the user's click, and a timeout would close the dialog under them.
+    Only a literal script counts: one a model or a caller wrote may do anything."""
+    argv = call.args[0] if call.args else None
+    if not isinstance(argv, (ast.List, ast.Tuple)) or not argv.elts:
+        return False
+    if posixpath.basename(constant_string(ctx, argv.elts[0]) or "") != "osascript":
+        return False
+    for elt in argv.elts[1:]:
+        text = constant_string(ctx, elt)
+        if text is not None and any(d in text for d in _DIALOGS):
+            return True
+    return False
+
+
 #: Command-line frameworks: a module importing one is a CLI whose commands run for the user watching.
 _CLI_FRAMEWORKS = frozenset({"click", "typer", "argparse"})
 
@@ -58,9 +80,17 @@ def cli_foreground(ctx: "FileContext", call: ast.Call) -> bool:
 _SPINNERS = ("yaspin.", "halo.", "rich.progress.", "rich.status.", "rich.console.Console().status")
 
 
+#: Spinner objects a module may hold at its top level (`spinner = yaspin()`).
+_SPINNER_OBJECTS = ("yaspin.yaspin()", "yaspin.Spinner()", "halo.Halo()")
+
+
 def under_spinner(ctx: "FileContext") -> bool:
     """The call runs inside `with yaspin(...)`, `with Halo(...)`, `with console.status(...)` or a
-    rich progress display: a foreground command its user is watching (RES004's review tier)."""
+    rich progress display, or in a module that keeps a spinner at its top level (`spinner =
+    yaspin()`, a script that starts and stops it around its steps): a foreground command its user
+    is watching (RES004's review tier)."""
+    if any(b.qualname is not None and b.qualname.startswith(_SPINNER_OBJECTS) for b in ctx.scopes[0].names.values()):
+        return True
     for parent in reversed(ctx.parents):
         if isinstance(parent, _FUNCS):
             return False
@@ -95,22 +125,74 @@ def _interactive_program(ctx: "FileContext", program: ast.AST) -> bool:
         return bool(words) and (posixpath.basename(words[0]) in _INTERACTIVE or words[0] in _LAUNCHERS)
     if _names_env_program(ctx, program):
         return True
+    if isinstance(program, ast.Name) and _loops_over_editors(ctx, program.id):
+        return True
     if isinstance(program, ast.Name):
+        # `cmd = discover_editor()` then `cmd += " " + path`: the program word is the first value's;
+        # an augmented assignment only appends arguments
         defs = flow_for(ctx, ctx.function).defs.get(program.id) or []
-        return bool(defs) and all(kind == VALUE and value is not None and _names_env_program(ctx, value)
-                                  for kind, value, _ in defs)
+        values = [value for kind, value, _ in defs if kind == VALUE]
+        return bool(values) and all(kind in (VALUE, AUG) for kind, _, _ in defs) \
+            and all(value is not None and _names_env_program(ctx, value) for value in values)
     return False
 
 
-def _names_env_program(ctx: "FileContext", expr: ast.AST) -> bool:
+def _loops_over_editors(ctx: "FileContext", name: str) -> bool:
+    """`for editor in ["nano", "vim", "emacs"]: subprocess.run([editor, path])` (or over a name
+    bound to such a list): the first editor that starts is the user's session."""
+    for parent in reversed(ctx.parents):
+        if isinstance(parent, _FUNCS):
+            return False
+        if isinstance(parent, ast.For) and isinstance(parent.target, ast.Name) and parent.target.id == name:
+            items = parent.iter
+            if isinstance(items, ast.Name):
+                items = only_value(ctx, items.id)
+            if not isinstance(items, (ast.List, ast.Tuple)) or not items.elts:
+                return False
+            words = [constant_string(ctx, e) for e in items.elts]
+            return all(w is not None and w.split() and posixpath.basename(w.split()[0]) in _INTERACTIVE for w in words)
+    return False
+
+
+#: How many helper calls deep `_names_env_program` follows (`discover_editor()` calling
+#: `get_environment_editor()` which reads `$VISUAL`).
+_HELPER_DEPTH = 2
+
+
+def _names_env_program(ctx: "FileContext", expr: ast.AST, depth: int = 0) -> bool:
     """`os.environ["EDITOR"]`, `env.get("VISUAL") or "vi"`, or `_find_editor(env)`, a function of
-    this module that reads those variables: the user's editor or pager."""
-    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
-        defs = [d for d in ctx.module_statements(expr.func.id) if isinstance(d, _FUNCS)]
-        if len(defs) == 1 and _mentions_env_program(defs[0]):
-            return True
-    return _mentions_env_program(expr)
+    this module that reads those variables (itself or through a helper of this module): the
+    user's editor or pager."""
+    if _mentions_env_program(expr):
+        return True
+    if depth >= _HELPER_DEPTH or not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name)):
+        return False
+    defs = [d for d in ctx.module_statements(expr.func.id) if isinstance(d, _FUNCS)]
+    if len(defs) != 1:
+        return False
+    return _mentions_env_program(defs[0]) or any(
+        _names_env_program(ctx, n, depth + 1) for n in ast.walk(defs[0])
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name))
 
 
 def _mentions_env_program(node: ast.AST) -> bool:
     return any(isinstance(n, ast.Constant) and n.value in _ENV_PROGRAMS for n in ast.walk(node))
+
+
+#: Calls that wait for the person at the terminal to type.
+_ASK_USER = frozenset({"builtins.input", "getpass.getpass"})
+
+
+def asks_user(ctx: "FileContext") -> bool:
+    """The enclosing function reads from the person at the terminal (`input()`, `getpass`): an
+    interactive flow, where they see what runs and can interrupt it (RES004's and RES030's review
+    tier). One walk per function, memoised on the context."""
+    fn = ctx.function
+    if fn is None:
+        return False
+    memo = ctx.memo("terminal_asks", dict)
+    found = memo.get(id(fn))
+    if found is None:
+        qualname = ctx.qualname
+        found = memo[id(fn)] = any(isinstance(n, ast.Call) and qualname(n.func) in _ASK_USER for n in ast.walk(fn))
+    return found

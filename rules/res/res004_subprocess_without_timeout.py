@@ -7,15 +7,14 @@ from typing import TYPE_CHECKING
 from ..context import call_has_arg, keyword
 from ..model import Confidence, Finding, Fix, Rule, Severity
 from ..names import Binding
-from ._terminal import cli_foreground, runs_on_terminal, under_spinner
+from ._self_ending import ends_on_its_own
+from ._terminal import asks_user, cli_foreground, runs_on_terminal, shows_dialog, under_spinner
 from ..apis.timeouts import SUBPROCESS_TIMEOUTS
 
 if TYPE_CHECKING:
     from ..fixes.document import FixDocument
 
 _BODIES = ("body", "orelse", "finalbody")
-#: Calls that wait for the person at the terminal to type.
-_ASK_USER = frozenset({"builtins.input", "getpass.getpass"})
 _STREAMS = ("stdout", "stderr")
 
 
@@ -40,7 +39,9 @@ An interactive child attached to the user's terminal is not reported: an editor 
 (`$EDITOR`/`$VISUAL`/`$PAGER`, `vi`, `less`, `man`, ...) run with no stream captured (no `PIPE`,
 `DEVNULL`, `capture_output=` or `input=`). It ends when the user quits it, and a timeout would
 kill their session. Nor is a desktop opener run the same way (`xdg-open`, `open`, `gio`,
-`explorer`): it hands the file to the user's default application and returns.
+`explorer`): it hands the file to the user's default application and returns. Nor is an
+`osascript` whose literal script shows a dialog (`display dialog`, `choose file`): it waits for
+the user's click.
 
 ## Why is this bad?
 These calls wait for the child process to exit. A child that hangs (a stuck network
@@ -93,7 +94,15 @@ changes behaviour for commands that legitimately run longer.
 - any of these calls in a function that asks the person at the terminal for input (`input()`,
   `getpass.getpass()`: an interactive install typed in by its user), or run under a terminal
   spinner or progress display (`with yaspin(...)`, `with Halo(...)`, rich's `console.status` /
-  `Progress`): the user is watching it and can interrupt it.
+  `Progress`), or in a script that keeps a spinner at its top level (`spinner = yaspin()`): the
+  user is watching it and can interrupt it.
+- a command that ends on its own, captured or not: a version query (`pip --version`,
+  `[tool, "-V"]`), git on the local repository only (`rev-parse`, `init`, `add`, `status`, `diff`,
+  `log`, ...; not `clone`/`fetch`/`pull`/`push`, nor a subcommand the code does not spell out),
+  small file-system utilities (`chmod`, `mkdir`, `which`, ...), `man` with its output captured, a linter or formatter run on the
+  files it is given (`flake8`, `ruff`, `black`, `mypy`, `javac`, `gcc`, ...), `python -m ensurepip` (bundled
+  wheels, no network), and pip (`pip install`, `python -m pip ...`), which bounds every network
+  wait itself (`--timeout`, 15 s by default, with `--retries`).
 """
 
     review_examples = (
@@ -104,6 +113,27 @@ changes behaviour for commands that legitimately run longer.
         "    subprocess.run(['sudo', '-S', 'apt', 'install', '-y', pkg], input=pw.encode(), check=True)\n",
         "import subprocess\nfrom yaspin import yaspin\ndef scan(path):\n    with yaspin(text='Scanning...'):\n"
         "        return subprocess.run(['semgrep', 'scan', path])\n",
+        "import subprocess\nfrom yaspin import yaspin\nspinner = yaspin()\nspinner.start()\ndef window():\n"
+        "    return subprocess.Popen(['xprop', '-root'], stdout=subprocess.PIPE).communicate()\n",
+        # Commands that end on its own (gpt-engineer, httpie, aider, sentry-sdk, pip-audit).
+        "import subprocess\ndef is_repo(path):\n    return subprocess.run(['git', 'rev-parse'], cwd=path, capture_output=True)\n",
+        "import subprocess\ndef stage(path, files):\n    subprocess.run(['git', '-C', path, 'add', *files])\n",
+        "import subprocess\ndef revision():\n    p = subprocess.Popen(['git', 'rev-parse', 'HEAD'], stdout=subprocess.PIPE)\n"
+        "    return p.communicate()[0]\n",
+        "import subprocess, sys\ndef pip_version():\n    return subprocess.check_output([sys.executable, '-m', 'pip', '--version'])\n",
+        "import subprocess, sys\nsubprocess.run([sys.executable, '-m', 'ensurepip'], capture_output=True)\n",
+        "import subprocess\ndef install(pkg):\n    subprocess.check_call(['pip', 'install', pkg])\n",
+        "import subprocess, sys\ndef pip_cache():\n    cmd = [sys.executable, '-m', 'pip', 'cache', 'dir']\n"
+        "    return subprocess.run(cmd, check=True, stdout=subprocess.PIPE)\n",
+        "import subprocess\nsubprocess.run('pip3 install --upgrade open-interpreter', shell=True)\n",
+        "import subprocess\ndef make_executable(path):\n    subprocess.run(['chmod', '+x', path], check=True)\n",
+        "import subprocess\nMAN = 'man'\ndef has_page(program):\n"
+        "    return subprocess.run([MAN, '1', program], stdout=subprocess.DEVNULL).returncode == 0\n",
+        "import shutil, subprocess\ndef pip_ok(pip):\n    return subprocess.check_output([shutil.which(pip), '--version'])\n",
+        "import subprocess, sys\ndef install(req):\n    pip = [sys.executable, '-m', 'pip']\n"
+        "    subprocess.check_call(pip + ['install', '-r', req])\n",
+        "import subprocess, sys\ndef lint(path):\n    cmd = [sys.executable, '-m', 'flake8', '--isolated', path]\n"
+        "    return subprocess.run(cmd, capture_output=True, text=True)\n",
     )
 
     valid = (
@@ -119,6 +149,17 @@ changes behaviour for commands that legitimately run longer.
         "def wait(p): ...\nwait(None)\n",
         "import os\nos.wait()\n",
         "import subprocess\ndef show(path):\n    subprocess.run(['xdg-open', path])\n",
+        # aider: the user's editor found through two helpers of the module, its path appended
+        "import os, subprocess\ndef env_editor(default):\n    return os.environ.get('VISUAL', default)\n"
+        "def discover_editor(override=None):\n    return override or env_editor('vi')\n"
+        "def edit(path):\n    cmd = discover_editor()\n    cmd += ' ' + path\n    subprocess.call(cmd, shell=True)\n",
+        # gpt-engineer: the first editor of a list that starts
+        "import subprocess\ndef edit(path):\n    editors = ['gedit', 'notepad', 'nano', 'vim']\n    for editor in editors:\n"
+        "        try:\n            subprocess.run([editor, path])\n            return\n        except Exception:\n"
+        "            continue\n",
+        # open-interpreter: an AppleScript dialog waits for the user's click
+        "import subprocess\ndef ask():\n    script = 'tell application \"System Events\" to display dialog \"Grant access\"'\n"
+        "    subprocess.run(['osascript', '-e', script], check=True)\n",
         "import subprocess\ndef lines(cmd, emit):\n    p = subprocess.Popen(cmd, stdout=subprocess.PIPE)\n"
         "    for line in p.stdout:\n        emit(line)\n    return p.wait()\n",
         "import subprocess\ndef run(cmd, out):\n    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)\n"
@@ -128,6 +169,14 @@ changes behaviour for commands that legitimately run longer.
         "    t = threading.Thread(target=pump, args=(p.stdout,))\n    t.start()\n    t.join()\n    p.wait()\n",
     )
     invalid = (
+        "import subprocess\ndef build(path):\n    for tool in ['make', 'vim']:\n        subprocess.run([tool, path])\n",
+        # git that reaches a remote, or a subcommand the code does not spell out; a Python script
+        "import subprocess\ndef fetch(url, dest):\n    subprocess.run(['git', 'clone', url, dest], capture_output=True)\n",
+        "import subprocess\ndef git(args):\n    return subprocess.run(['git', *args], capture_output=True)\n",
+        "import subprocess\ndef git(args):\n    return subprocess.run('git ' + args, shell=True, capture_output=True)\n",
+        "import subprocess, sys\nsubprocess.run([sys.executable, 'worker.py'], capture_output=True)\n",
+        # an AppleScript a caller wrote: it may wait on anything
+        "import subprocess\ndef run_applescript(script):\n    return subprocess.check_output(['osascript', '-e', script])\n",
         "import click, subprocess\n@click.command()\ndef project():\n"
         "    return subprocess.run(['gcloud', 'config', 'get-value', 'project'], capture_output=True)\n",
         "import subprocess\nsubprocess.run(['ls'])\n",
@@ -152,13 +201,14 @@ changes behaviour for commands that legitimately run longer.
             return
         if name.startswith("subprocess.Popen()") and self._already_ended(call):
             return
-        if not name.startswith("subprocess.Popen()") and runs_on_terminal(self.ctx, call):
-            return  # an editor / pager the user is driving: it ends when they quit it
+        if not name.startswith("subprocess.Popen()") and (runs_on_terminal(self.ctx, call) or shows_dialog(self.ctx, call)):
+            return  # an editor / pager / dialog the user is driving: it ends when they quit it
         # A CLI's foreground command (stdio inherited) is watched by its user: review tier (RULES.md).
         # So is a command run while the program talks to the person at the terminal: the function
-        # asks them for input, or the command runs under a terminal spinner.
+        # asks them for input, or the command runs under a terminal spinner. And a command that
+        # ends on its own (`git rev-parse`, `pip --version`, pip's own network timeouts).
         review = (not name.startswith("subprocess.Popen()") and cli_foreground(self.ctx, call)) \
-            or self._asks_user() or under_spinner(self.ctx)
+            or asks_user(self.ctx) or under_spinner(self.ctx) or ends_on_its_own(self.ctx, call)
         self.report(call.func, confidence=Confidence.MEDIUM if review else None,
                     callee=name.replace("()", ""), timeout=self.ctx.settings.options.timeouts.default)
 
@@ -199,19 +249,6 @@ changes behaviour for commands that legitimately run longer.
             elif kind == "kill" or kind == "unbounded" or (kind in ("communicate", "drained") and func.attr == "wait"):
                 ended = True
         return ended
-
-    def _asks_user(self) -> bool:
-        """The enclosing function reads from the person at the terminal (`input()`, `getpass`):
-        an interactive flow, where they see the command run and can interrupt it (review tier)."""
-        fn = self.ctx.function
-        if fn is None:
-            return False
-        memo = self.ctx.memo("RES004_asks", dict)
-        found = memo.get(id(fn))
-        if found is None:
-            qualname = self.ctx.qualname
-            found = memo[id(fn)] = any(isinstance(n, ast.Call) and qualname(n.func) in _ASK_USER for n in ast.walk(fn))
-        return found
 
     def _sibling_events(self, call: ast.Call) -> list[tuple[tuple[int, int], str, str]]:
         """Outside functions: only the statement right before this one counts."""

@@ -14,7 +14,16 @@ _BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 _TRY = (ast.Try, getattr(ast, "TryStar", ast.Try))
 #: Builtins that fail only on a bug of the caller's types (a `try` body of only these is defensive).
 _SAFE_BUILTINS = frozenset(f"builtins.{n}" for n in ("len", "list", "tuple", "set", "dict", "sorted", "frozenset",
-                                                      "isinstance", "hasattr", "bool", "min", "max", "sum"))
+                                                      "isinstance", "hasattr", "bool", "min", "max", "sum")) | {
+    # stdlib and library calls that do no I/O and do not fail on valid arguments: a named blinker
+    # signal is a registry lookup, a clock read or a lock object cannot raise in a way worth a traceback
+    "blinker.signal", "blinker.Signal", "blinker.NamedSignal", "time.time", "time.monotonic", "time.perf_counter",
+    "uuid.uuid4", "threading.Lock", "threading.RLock", "threading.Event"}
+#: Methods of in-memory containers and queues that do no I/O (`.get` is left out: HTTP clients
+#: and caches have one too).
+_IN_MEMORY_METHODS = frozenset({"clear", "empty", "qsize", "full", "get_nowait", "put_nowait", "append",
+                                "appendleft", "extend", "popleft", "items", "keys", "values", "copy",
+                                "discard", "setdefault", "count"})
 #: Calls whose text already holds the traceback: logging it again with exc_info adds nothing.
 _TRACEBACK_TEXT = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.format_tb",
                              "traceback.format_stack", "traceback.TracebackException"})
@@ -106,9 +115,11 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
   was being reported: `except Exception as health_e` around a queue-health probe);
 - a broad handler that opens with a comment (on the `except` line or before its first statement)
   explaining why it logs and goes on: the failure is an expected one, handled on purpose;
-- a broad handler around a `try` body that calls nothing but a few builtins (`with self._lock:
-  return len(self._items)`): defensive code around work that cannot fail in a way a traceback
-  explains.
+- a broad handler around a `try` body that calls nothing but a few builtins (and calls that do
+  no I/O: a named blinker `signal(...)`, clock reads, `uuid4()`, a new lock), log lines and
+  in-memory container or queue methods of the object's own state (`with self._lock: return
+  len(self._items)`, `self._queue.qsize()`, `self._items.clear()`): defensive code around work
+  that cannot fail in a way a traceback explains.
 """
 
     valid = (
@@ -127,6 +138,10 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
     invalid = (
         "import logging\nlogger = logging.getLogger(__name__)\ntry:\n    x = 1\nexcept Exception as e:\n"
         "    logger.error('bad: %s', e)\n",
+        # a client held on `self`: its `.get` is I/O
+        "import logging\nlogger = logging.getLogger()\nclass C:\n    def load(self, key):\n        try:\n"
+        "            return self.cache.get(key)\n        except Exception as e:\n"
+        "            logger.error(f'cache read failed: {e}')\n",
         "import logging as lg\ntry:\n    x = 1\nexcept:\n    lg.critical('bad')\n",
         "from logging import getLogger as get\nlog = get('x')\ntry:\n    x = 1\nexcept (OSError, BaseException):\n"
         "    log.error('bad')\n",
@@ -141,6 +156,18 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
         "    except Exception as e:\n        logger.error(f'fetch failed for {url}: {e}')\n        return str(e)\n",
     )
     review_examples = (
+        # changedetection.io: a named blinker signal is a registry lookup
+        "import logging\nfrom blinker import signal\nlogger = logging.getLogger()\nclass Q:\n    def __init__(self):\n"
+        "        try:\n            self.sig = signal('notification_event')\n        except Exception as e:\n"
+        "            logger.critical(f'Exception creating signal: {e}')\n",
+        # changedetection.io: in-memory queue state under a lock
+        "import logging\nlogger = logging.getLogger()\nclass Q:\n    def qsize(self):\n        try:\n"
+        "            with self._lock:\n                return self._queue.qsize()\n        except Exception as e:\n"
+        "            logger.critical(f'Failed to get queue size: {e}')\n            return 0\n",
+        "import logging\nlogger = logging.getLogger()\nclass Q:\n    def clear(self):\n        try:\n"
+        "            with self._lock:\n                self._items.clear()\n                while not self._queue.empty():\n"
+        "                    self._queue.get_nowait()\n                logger.debug('cleared')\n"
+        "        except Exception as e:\n            logger.critical(f'Failed to clear: {e}')\n",
         "import logging\nlogger = logging.getLogger(__name__)\ntry:\n    x = 1\nexcept ValueError as e:\n"
         "    logger.error('bad: %s', e)\n",
         "import logging as lg\ntry:\n    x = 1\nexcept KeyError:\n    lg.critical('bad')\n",
@@ -260,7 +287,22 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
             return False
         qualname = self.ctx.qualname
         calls = [n for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Call)]
-        return bool(calls) and all(qualname(c.func) in _SAFE_BUILTINS for c in calls)
+        return bool(calls) and all(qualname(c.func) in _SAFE_BUILTINS or self._in_memory(c) for c in calls)
+
+    def _in_memory(self, call: ast.Call) -> bool:
+        """A container or queue method on the object's own state (`self._items.clear()`,
+        `self._queue.qsize()`, `self._queue.get_nowait()`), or a log line: no I/O, nothing a
+        traceback would explain. Only on `self.<attr>` receivers that hold a stdlib container or
+        queue, or resolve to no known API (an attribute holding a client keeps its methods' meaning)."""
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            return False
+        if is_logger(self.ctx, func.value):
+            return True
+        receiver = func.value
+        return func.attr in _IN_MEMORY_METHODS and isinstance(receiver, ast.Attribute) \
+            and isinstance(receiver.value, ast.Name) and receiver.value.id == "self" \
+            and _in_memory_type(self.ctx.qualname(func))
 
     def _broad(self, kind: ast.expr | None) -> bool:
         if kind is None:
@@ -318,6 +360,15 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
         if finding.data["callee"].endswith(".critical"):  # .exception() would lower the level to ERROR
             return keyword_fix(finding, doc, "exc_info", "True", "safe", "Add `exc_info=True`")
         return callee_rename_fix(finding, doc, "exception", "safe", f"Use `{finding.data['receiver']}.exception(...)`")
+
+
+#: Where an in-memory container's methods resolve (`self._q = queue.Queue()`): stdlib containers.
+_IN_MEMORY_TYPES = ("builtins.", "queue.", "collections.", "asyncio.Queue()", "asyncio.PriorityQueue()",
+                    "asyncio.LifoQueue()")
+
+
+def _in_memory_type(qualname: str | None) -> bool:
+    return qualname is None or qualname.startswith(_IN_MEMORY_TYPES)
 
 
 def _handler_imports(handler: ast.ExceptHandler) -> dict[str, str]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from ..model import Finding, Fix, Rule, Severity
+from ..model import Confidence, Finding, Fix, Rule, Severity
 from ..names import Binding
 from ..apis.http import BLOCKING_CALLS
+from ._terminal import asks_user
 
 if TYPE_CHECKING:
     from ..fixes.document import FixDocument
@@ -79,6 +80,18 @@ variables and cancellation behave differently) and other tasks run while it wait
 - Guide: P4, P5, C4
 """
 
+    review_tier = """
+- a blocking call in a coroutine that itself reads from the terminal (`input()`,
+  `getpass.getpass()`): it already blocks its event loop on the person typing, so it is a terminal
+  program's main coroutine with nothing else running on the loop (open-interpreter's OS mode:
+  `time.sleep(0.5)` between welcome messages, then `input("> ")`). Whether tasks run beside it
+  needs a human look.
+"""
+
+    review_examples = (
+        "import time\nasync def main():\n    print('Welcome')\n    time.sleep(0.5)\n    key = input('API key: ')\n",
+    )
+
     valid = (
         'import httpx\nasync def f(c: httpx.AsyncClient, u):\n    return await c.get(u)\n',
         "import subprocess\ndef f():\n    return subprocess.getoutput('ls')\n",
@@ -116,7 +129,10 @@ variables and cancellation behave differently) and other tasks run while it wait
             return
         name = callee.qualname
         assert name is not None
-        self.report(call.func, callee=name.replace("()", ""))
+        # A coroutine that itself waits on `input()` already blocks its loop on the person at the
+        # terminal: a terminal program's main coroutine, with nothing else on the loop (review tier).
+        review = asks_user(self.ctx)
+        self.report(call.func, confidence=Confidence.MEDIUM if review else None, callee=name.replace("()", ""))
 
     @classmethod
     def make_fix(cls, finding: Finding, doc: "FixDocument") -> Fix | None:

@@ -19,7 +19,7 @@ import re
 import string
 from typing import TYPE_CHECKING, Iterator, Literal
 
-from ..flow import AUG, PART, VALUE, definitions, is_constant
+from ..flow import AUG, PART, VALUE, definitions, is_constant, only_value
 
 if TYPE_CHECKING:
     from ..context import FileContext
@@ -190,8 +190,8 @@ def _constant_collection(ctx: "FileContext", value: ast.AST) -> bool:
     if isinstance(value, (ast.Tuple, ast.List, ast.Set)):
         return all(isinstance(e, ast.Constant) for e in value.elts)
     if isinstance(value, ast.Name):
-        defs = definitions(ctx, value.id)
-        return len(defs) == 1 and defs[0][0] == VALUE and defs[0][1] is not None and _constant_collection(ctx, defs[0][1])
+        bound = only_value(ctx, value.id)
+        return bound is not None and _constant_collection(ctx, bound)
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("sorted", "enumerate", "reversed") and value.args:
         return _constant_collection(ctx, value.args[0])
     return False
