@@ -58,8 +58,13 @@ def overall(entries: list[dict], counts: dict, tier: str, kind: str | None) -> t
     return (acc / weight if weight else None), weight
 
 
-def _pct(p: float | None) -> str:
-    return "" if p is None else f"{100 * p:.0f}%"
+def _pct(p: float | None, digits: int = 0) -> str:
+    if p is None:
+        return ""
+    if digits:  # truncated, not rounded: 94.96 % is below a 95 % target and must not print as 95.0 %
+        scale = 10 ** digits
+        return f"{int(100 * p * scale) / scale:.{digits}f}%"
+    return f"{100 * p:.0f}%"
 
 
 def _tier_table(entries: list[dict], counts: dict, tier: str, targets: bool) -> list[str]:
@@ -168,7 +173,8 @@ def render(review: dict) -> str:
                 target = "met (>= 95%)" if p >= OVERALL_TARGET else "below 95%"
             col = "all" if kind is None else "application"
             total = sum(c[col] for c in counts[tier].values())
-            out.append(f"| {tier} | {label} | {total} | {judged} | {_pct(p)} | {target} |")
+            # one decimal here: a figure just under a target must not print as the target itself
+            out.append(f"| {tier} | {label} | {total} | {judged} | {_pct(p, 1)} | {target} |")
     out += ["", f"{n_judged} findings judged in all.", ""]
     titles = {
         "default": ("Default selection", "What a team gets without configuration: the precision targets "
