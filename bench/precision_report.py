@@ -132,7 +132,9 @@ def render(review: dict) -> str:
         f"The sample (seed {review['seed']}, drawn {review['drawn']}) takes, for each rule, at least "
         f"{review['per_rule']} findings (all when it has fewer), split between library and application packages,",
         f"and tops the default selection up to at least {review['min_total']} entries, densest where a rule has "
-        "the most findings. Findings are keyed by package, file, rule and the flagged line's text, so a re-draw",
+        "the most findings. Every default-selection finding on an application package is judged (a census: the",
+        "targets must hold on application code on its own). Findings are keyed by package, file, rule and the",
+        "flagged line's text, so a re-draw",
         "after the rules change keeps the verdicts of findings still reported and drops the others.",
         "",
         "- **TP**: the code has the weakness the message describes and a maintainer of that code would accept",

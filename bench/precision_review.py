@@ -17,7 +17,9 @@ entries drawn again are kept; entries no longer drawn drop out.
 Quotas: every rule gets at least 10 (all when it has fewer), split between its library and its
 application findings (5 and 5 when both have that many); the default tier is then topped up to at least
 300 entries, one at a time to the stratum with the most findings per sampled entry, so big rules, which
-weigh most in the overall precision, are sampled densest.
+weigh most in the overall precision, are sampled densest. On top of that, every default-tier finding
+on an application package is judged (a census, not a sample): the targets must hold on application
+code on its own, and there are few enough of them that no sampling error is needed there.
 
 No downloaded code is imported or run: the script reads the findings and the unpacked text only.
 """
@@ -40,6 +42,8 @@ ROOT = Path(__file__).resolve().parents[1]
 REVIEW = ROOT / "docs" / "precision" / "review.json"
 PER_RULE = 10
 MIN_TOTAL = 300
+#: (tier, package kind) strata judged in full rather than sampled.
+CENSUS = frozenset({("default", "application")})
 CONTEXT = 15
 
 
@@ -113,6 +117,9 @@ def draw(entries: list[dict], seed: int) -> list[dict]:
         for e in pool:
             strata[(e["code"], e["kind"])].append(e)
         q = quotas({s: len(v) for s, v in strata.items()}, MIN_TOTAL if t == "default" else 0)
+        for s, items in strata.items():
+            if (t, s[1]) in CENSUS:
+                q[s] = len(items)
         for s, items in sorted(strata.items()):
             out += sorted(items, key=lambda e: _rank(seed, e["key"]))[: q.get(s, 0)]
     return sorted(out, key=lambda e: (e["tier"], e["code"], e["package"], e["file"], e["line"]))

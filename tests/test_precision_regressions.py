@@ -24,13 +24,6 @@ OPEN: dict[str, str] = {
                    "saturated() first. Kept firing on purpose: submit() itself puts unchecked and the queue "
                    "may be injected; the bound lives in callers the rule cannot see (RES033_fp_1, the "
                    "check-then-put in the same method, is recognised)",
-    "RES004_fp_14": "res004_subprocess_without_timeout.py: a command whose words the code does not spell out "
-                    "(`'git ' + args`, a Popen of a built argv). Kept firing on purpose: the same shape is an "
-                    "agent's tool running a model-written command (open-interpreter run_applescript, judged "
-                    "true); who wrote the command is outside the call",
-    "RES022_fp_10": "res022_error_logged_without_traceback.py: a broad handler whose message names the input "
-                    "and the error. Kept firing on purpose: that message is the very pattern the rule exists "
-                    "for; only a human can tell an expected failure of user input from an unexpected one",
 }
 
 # Fixed by the rule owners while the review ran; kept as plain regression tests:
@@ -52,6 +45,10 @@ OPEN: dict[str, str] = {
 # Issue 14, third pass: RES004_fp_9..13 (commands that end on their own, editors found through helpers or
 # a list, AppleScript dialogs, a module-level spinner: review tier or silent), RES022_fp_9, RES022_fp_11 (in-memory
 # container/queue state, a named blinker signal), RES030_fp_1 (a coroutine that itself waits on input()).
+# Issue 14, fourth pass: RES022_fp_10 (the message says the input is invalid), RES022_fp_12 (file-system
+# calls whose OSError names the path), RES022_fp_13 (a container the body checked with isinstance), RES022_fp_15
+# (path checks and rmtree only), RES022_fp_14 (one local file named with the error), RES004_fp_15 (an AppleScript notification), RES004_fp_16 (a script's top-level step),
+# RES004_fp_14, RES004_fp_17 (a function running the command its caller gives: review tier).
 # Fixed in issue 6 (precision first): LLM001_fp_1, RES003_fp_1, RES004_fp_1, RES004_fp_2, RES013_fp_1,
 # RES021_fp_3, RES032_fp_1, RES032_fp_2, RES033_fp_1, SEC004_fp_1, SEC004_fp_2, SEC009_fp_1,
 # SEC009_fp_3, SEC009_fp_4, SEC009_fp_5, SEC010_fp_1 (see each rule's "What it does" and docs/precision.md).

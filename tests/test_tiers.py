@@ -134,3 +134,13 @@ def test_peer_table_in_rule_command(tmp_path: Path) -> None:
     out = _cli("rule", "--peer-suppressions", cwd=tmp_path)
     assert "| RES021 | `S110`, `S112`, `BLE001` | `B110`, `B112` |" in out.stdout
     assert "Peers' suppressions: `S110`" in _cli("rule", "RES021", cwd=tmp_path).stdout
+
+
+def test_res022_reports_the_line_that_names_the_exception_only() -> None:
+    # changedetection.io __init__.py:612-613: the second line of the handler is not the report of `e`.
+    source = ("import logging\nlog = logging.getLogger()\ndef monitor(step):\n    try:\n        step()\n"
+              "    except Exception as e:\n        log.error(f'monitor error: {e}')\n        log.error('shutting down')\n")
+    assert [f.span.line for f in findings(source)] == [6]  # 0-based: the `monitor error` line
+    # with no line naming it, every candidate line is reported
+    plain = source.replace("{e}", "")
+    assert len(findings(plain)) == 2

@@ -12,7 +12,9 @@ selection (judged so on real code, docs/precision/review.json):
 - a linter, formatter or compiler run on the files it is given (`python -m flake8 file.py`,
   `ruff check`, `javac Main.java`);
 - pip (`pip install`, `python -m pip ...`): it bounds every network wait itself (`--timeout`,
-  15 s by default, and `--retries`), so a stalled index ends in an error, not a hang.
+  15 s by default, and `--retries`), so a stalled index ends in an error, not a hang;
+- `osascript -e 'display notification ...'`: posts a notification and returns at once (a dialog,
+  which waits for the user's click, is `_terminal.shows_dialog`'s and not reported at all).
 
 They stay reported in the review tier (opt-in), where "everything has a timeout" is the point.
 Only commands whose words are literals count: `["git", *args]` or `"git " + args` may be anything.
@@ -24,7 +26,7 @@ import posixpath
 from typing import TYPE_CHECKING
 
 from ..context import keyword
-from ..flow import constant_string, only_value
+from ..flow import constant_string, literal_prefix, only_value
 
 if TYPE_CHECKING:
     from ..context import FileContext
@@ -56,7 +58,7 @@ _CHECKERS = frozenset({"flake8", "pyflakes", "pycodestyle", "pylint", "ruff", "b
 
 def ends_on_its_own(ctx: "FileContext", call: ast.Call) -> bool:
     """`call` runs (or, for `p.wait()`/`p.communicate()`, waits for) a command that ends on its own."""
-    started = _started_by(ctx, call)
+    started = started_by(ctx, call)
     words = _command_words(ctx, started) if started is not None else None
     if not words:
         return False
@@ -74,6 +76,8 @@ def ends_on_its_own(ctx: "FileContext", call: ast.Call) -> bool:
         return False  # a script: anything
     if program in _PIP:
         return True  # pip bounds its own network waits (--timeout, --retries)
+    if program == "osascript":
+        return _posts_notification(ctx, started)
     if len(rest) == 1 and rest[0] in _VERSION:
         return True
     if program in _QUICK or (program in _CHECKERS and "-" not in rest):
@@ -84,7 +88,7 @@ def ends_on_its_own(ctx: "FileContext", call: ast.Call) -> bool:
     return False
 
 
-def _started_by(ctx: "FileContext", call: ast.Call) -> ast.Call | None:
+def started_by(ctx: "FileContext", call: ast.Call) -> ast.Call | None:
     """The call that starts the child: `call` itself (`subprocess.run(...)`), or for
     `p.communicate()` the `subprocess.Popen(...)` that `p` is (the receiver, or its one binding in
     the function)."""
@@ -97,6 +101,20 @@ def _started_by(ctx: "FileContext", call: ast.Call) -> ast.Call | None:
     if isinstance(receiver, ast.Call) and ctx.qualname(receiver.func) == "subprocess.Popen":
         return receiver
     return None
+
+
+def _posts_notification(ctx: "FileContext", call: ast.Call) -> bool:
+    """`["osascript", "-e", f'display notification "{text}" with title "{title}"']`: the script's
+    literal start posts a notification, which returns at once whatever the formatted text is."""
+    argv = call.args[0] if call.args else None
+    if isinstance(argv, ast.Name):
+        argv = only_value(ctx, argv.id)
+    if not isinstance(argv, (ast.List, ast.Tuple)) or len(argv.elts) != 3:
+        return False
+    script = argv.elts[2]
+    if isinstance(script, ast.Name):
+        script = only_value(ctx, script.id) or script
+    return constant_string(ctx, argv.elts[1]) == "-e" and literal_prefix(ctx, script).startswith("display notification")
 
 
 def _is_python(program: str) -> bool:

@@ -70,10 +70,12 @@ _CLI_FRAMEWORKS = frozenset({"click", "typer", "argparse"})
 
 def cli_foreground(ctx: "FileContext", call: ast.Call) -> bool:
     """A child with stdio left to the terminal, in a module of a command-line program (it imports
-    click, typer or argparse): the user runs it in the foreground and watches it (RES004's review tier)."""
+    click, typer or argparse) or among a script's own top-level steps (outside any function, as in
+    `if __name__ == "__main__":`): the user runs it in the foreground and watches it (RES004's review
+    tier). A service does not start children at import time."""
     if _captures(ctx, call):
         return False
-    return ctx.binds_module(_CLI_FRAMEWORKS)
+    return ctx.function is None or ctx.binds_module(_CLI_FRAMEWORKS)
 
 
 #: Terminal spinners and progress displays: a command run under one is watched by its user.

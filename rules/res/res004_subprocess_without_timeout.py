@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from ..context import call_has_arg, keyword
 from ..model import Confidence, Finding, Fix, Rule, Severity
 from ..names import Binding
-from ._self_ending import ends_on_its_own
+from ._given_command import runs_given_command
+from ._self_ending import ends_on_its_own, started_by
 from ._terminal import asks_user, cli_foreground, runs_on_terminal, shows_dialog, under_spinner
 from ..apis.timeouts import SUBPROCESS_TIMEOUTS
 
@@ -90,7 +91,9 @@ changes behaviour for commands that legitimately run longer.
     review_tier = """
 - `subprocess.run`/`call`/`check_call`/`check_output` with stdio left to the terminal (no capture,
   no `stdout=PIPE`, no `input=`) in a command-line program's module (it imports click, typer or
-  argparse): a foreground command its user runs and watches. Captured output keeps the default tier.
+  argparse), or among a script's own top-level steps (outside any function, `if __name__ ==
+  "__main__":` included): a foreground command its user runs and watches. Captured output keeps
+  the default tier.
 - any of these calls in a function that asks the person at the terminal for input (`input()`,
   `getpass.getpass()`: an interactive install typed in by its user), or run under a terminal
   spinner or progress display (`with yaspin(...)`, `with Halo(...)`, rich's `console.status` /
@@ -102,7 +105,15 @@ changes behaviour for commands that legitimately run longer.
   small file-system utilities (`chmod`, `mkdir`, `which`, ...), `man` with its output captured, a linter or formatter run on the
   files it is given (`flake8`, `ruff`, `black`, `mypy`, `javac`, `gcc`, ...), `python -m ensurepip` (bundled
   wheels, no network), and pip (`pip install`, `python -m pip ...`), which bounds every network
-  wait itself (`--timeout`, 15 s by default, with `--retries`).
+  wait itself (`--timeout`, 15 s by default, with `--retries`), and an AppleScript that posts a
+  notification (`osascript -e 'display notification "..."'`), which returns at once.
+- a function that runs the command its caller gives it: the program or its subcommand comes from
+  the function's parameters (`subprocess.run(cmd, shell=True)`, `"git " + args`, `["git", *args]`,
+  `[*pip_executable, *args]`, `Popen(self.prepare_argv(argv, path))`). Whether the child ends on its
+  own (`git status` or `git push`) is each caller's to decide; on real code these were mostly a
+  CLI's foreground commands (aider's `/git`, `celery multi`). A command the code spells out
+  (`["convert", path, "out.png"]`, `["osascript", "-e", script]`) or holds in an attribute (a
+  configured notification command) keeps the default tier.
 """
 
     review_examples = (
@@ -134,6 +145,18 @@ changes behaviour for commands that legitimately run longer.
         "    subprocess.check_call(pip + ['install', '-r', req])\n",
         "import subprocess, sys\ndef lint(path):\n    cmd = [sys.executable, '-m', 'flake8', '--isolated', path]\n"
         "    return subprocess.run(cmd, capture_output=True, text=True)\n",
+        # the caller's command: aider's /git, httpie's pip wrapper, celery multi's node start
+        "import subprocess\ndef git(args):\n    return subprocess.run(['git', *args], capture_output=True)\n",
+        "import subprocess\ndef git(args):\n    return subprocess.run('git ' + args, shell=True, capture_output=True)\n",
+        "import subprocess\ndef run_pip(pip_executable, args):\n"
+        "    cmd = [*pip_executable, *args]\n    return subprocess.run(cmd, check=True, stdout=subprocess.PIPE)\n",
+        "from subprocess import Popen\nclass Node:\n    def _waitexec(self, argv, path):\n"
+        "        pipe = Popen(self.prepare_argv(argv, path))\n        return pipe.wait()\n",
+        # open-interpreter's codestral profile: a script's top-level step, watched by its user
+        "import subprocess\nsubprocess.run(['ollama', 'pull', 'codestral'], check=True)\n",
+        "import subprocess\nif __name__ == '__main__':\n    subprocess.check_call(['make', 'all'])\n",
+        "import subprocess\ndef notify(text):\n    script = f'display notification \"{text}\" with title \"OI\"'\n"
+        "    subprocess.run(['osascript', '-e', script])\n",
     )
 
     valid = (
@@ -172,15 +195,17 @@ changes behaviour for commands that legitimately run longer.
         "import subprocess\ndef build(path):\n    for tool in ['make', 'vim']:\n        subprocess.run([tool, path])\n",
         # git that reaches a remote, or a subcommand the code does not spell out; a Python script
         "import subprocess\ndef fetch(url, dest):\n    subprocess.run(['git', 'clone', url, dest], capture_output=True)\n",
-        "import subprocess\ndef git(args):\n    return subprocess.run(['git', *args], capture_output=True)\n",
-        "import subprocess\ndef git(args):\n    return subprocess.run('git ' + args, shell=True, capture_output=True)\n",
         "import subprocess, sys\nsubprocess.run([sys.executable, 'worker.py'], capture_output=True)\n",
         # an AppleScript a caller wrote: it may wait on anything
         "import subprocess\ndef run_applescript(script):\n    return subprocess.check_output(['osascript', '-e', script])\n",
+        # spelled out with a parameter as an argument, or a configured command: the default tier
+        "import subprocess\ndef render(path):\n    return subprocess.run(['convert', path, 'out.png'], check=True)\n",
+        "import subprocess\nclass IO:\n    def ring(self):\n"
+        "        subprocess.run(self.notifications_command, shell=True, capture_output=True)\n",
         "import click, subprocess\n@click.command()\ndef project():\n"
         "    return subprocess.run(['gcloud', 'config', 'get-value', 'project'], capture_output=True)\n",
-        "import subprocess\nsubprocess.run(['ls'])\n",
-        "import subprocess as sp\nsp.check_call(['make'])\n",
+        "import subprocess\ndef listing():\n    subprocess.run(['ls'])\n",
+        "import subprocess as sp\ndef build():\n    sp.check_call(['make'])\n",
         "from subprocess import check_output as out\nout(['git', 'status'])\n",
         "import subprocess\np = subprocess.Popen(['tool'])\np.wait()\n",
         "from subprocess import Popen, PIPE\nout, _ = Popen(['tool'], stdout=PIPE).communicate()\n",
@@ -207,8 +232,12 @@ changes behaviour for commands that legitimately run longer.
         # So is a command run while the program talks to the person at the terminal: the function
         # asks them for input, or the command runs under a terminal spinner. And a command that
         # ends on its own (`git rev-parse`, `pip --version`, pip's own network timeouts).
+        # And a function that runs the command its caller gives it (`"git " + args`, `[*pip, *args]`):
+        # whether that command ends is each caller's to decide.
+        started = started_by(self.ctx, call)
         review = (not name.startswith("subprocess.Popen()") and cli_foreground(self.ctx, call)) \
-            or asks_user(self.ctx) or under_spinner(self.ctx) or ends_on_its_own(self.ctx, call)
+            or asks_user(self.ctx) or under_spinner(self.ctx) or ends_on_its_own(self.ctx, call) \
+            or (started is not None and runs_given_command(self.ctx, started))
         self.report(call.func, confidence=Confidence.MEDIUM if review else None,
                     callee=name.replace("()", ""), timeout=self.ctx.settings.options.timeouts.default)
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Confidence, Finding, Fix, Rule, Severity
 from ._comments import handler_explained
+from ._expected_failure import local_file_failure, only_fs_operations, says_input_invalid
 from ._logging import is_logger
 
 _METHODS = frozenset({"error", "critical"})
@@ -66,6 +67,9 @@ Default tier: a broad handler (bare, `Exception`, `BaseException`) that logs wit
 `.critical` and goes on. A narrow handler (`except GatewayError`), a handler nested in another
 handler, and one that opens with a comment explaining the decision are the review tier (below).
 
+When a handler has several such lines and some of them name the caught exception, only those
+are reported: they are the report of the error (`logger.error("shutting down")` after it is not).
+
 ## Why is this bad?
 `logger.error("payment failed: %s", exc)` records only the exception's message. The type,
 the stack and the chained cause — the parts that say *where* it failed — are gone, so the
@@ -119,7 +123,19 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
   no I/O: a named blinker `signal(...)`, clock reads, `uuid4()`, a new lock), log lines and
   in-memory container or queue methods of the object's own state (`with self._lock: return
   len(self._items)`, `self._queue.qsize()`, `self._items.clear()`): defensive code around work
-  that cannot fail in a way a traceback explains.
+  that cannot fail in a way a traceback explains; a container the body checked with `isinstance`
+  counts as in-memory too (`if isinstance(item.data, dict): uid = item.data.get("uuid")`);
+- a broad handler whose message says the input was invalid (`"Invalid URL template for {url}: {e}"`,
+  `"Error parsing x,y coordinates: {e}"`, `"... is not valid Jinja2?"`, `malformed`, `failed to
+  parse`): a validation failure the code expects of data its user wrote, and the parse error's
+  message is the report;
+- a broad handler around file-system calls on a path and nothing else (`Path(p).unlink()`,
+  `os.remove(p)`, `shutil.move(a, b)`, `if os.path.isdir(d): shutil.rmtree(d)`, log lines) whose
+  message formats the caught exception: the `OSError` text names the path and the reason
+  (`[Errno 13] Permission denied: 'p'`);
+- a broad handler around a short `try` body (one or two statements) that opens or checks one local
+  file (`open(p)`, `shelve.open(p)`, `if os.path.isfile(p): ...`), whose message names that path and
+  formats the exception: a corrupt or unreadable data file, reported with the file and the reason.
 """
 
     valid = (
@@ -154,6 +170,11 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
         "def handle(logger):\n    try:\n        x = 1\n    except Exception:\n        logger.error('bad')\n",
         "import logging\nlogger = logging.getLogger()\ndef fetch(get, url):\n    try:\n        return get(url)\n"
         "    except Exception as e:\n        logger.error(f'fetch failed for {url}: {e}')\n        return str(e)\n",
+        # more than one file-system call, and a `.get` on an object nobody checked: the default tier
+        "import os, logging\nlog = logging.getLogger()\ndef rotate(a, b):\n    try:\n        os.replace(a, b)\n"
+        "        os.remove(a)\n    except Exception as e:\n        log.error(f'rotate failed: {e}')\n",
+        "import logging\nlog = logging.getLogger()\ndef uid(item):\n    try:\n        return item.data.get('uuid')\n"
+        "    except Exception as e:\n        log.critical(f'Failed to extract UUID: {e}')\n",
     )
     review_examples = (
         # changedetection.io: a named blinker signal is a registry lookup
@@ -180,6 +201,24 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
         "import logging\nlog = logging.getLogger()\nclass Q:\n    def qsize(self):\n        try:\n"
         "            with self._lock:\n                return len(self._items)\n        except Exception as e:\n"
         "            log.critical(f'failed to get queue size: {e}')\n            return 0\n",
+        # changedetection.io: expected failures of user input, and one unlink whose OSError names the file
+        "from loguru import logger\ndef click(page, value):\n    try:\n        x, y = value.split(',')\n"
+        "        page.click(int(x), int(y))\n    except Exception as e:\n"
+        "        logger.error(f'Error parsing x,y coordinates: {e}')\n",
+        "import logging\nlog = logging.getLogger()\ndef link(url, render):\n    try:\n        return render(url)\n"
+        "    except Exception as e:\n        log.critical(f\"Invalid URL template for: '{url}' - {e}\")\n        return ''\n",
+        "from pathlib import Path\nfrom loguru import logger\ndef trim(paths):\n    for p in paths:\n        try:\n"
+        "            Path(p).unlink(missing_ok=True)\n        except Exception as e:\n            logger.critical(f'{e}')\n",
+        "import os, shutil, logging\nlog = logging.getLogger()\ndef clean(d):\n    try:\n        if os.path.isdir(d):\n"
+        "            shutil.rmtree(d)\n            log.debug('cleaned')\n    except Exception as e:\n"
+        "        log.error(f'Failed cleaning {d}: {e}')\n",
+        # flower: a corrupt state file, named with the error, is moved aside
+        "import logging, shelve\nlog = logging.getLogger()\nclass S:\n    def load(self):\n        try:\n"
+        "            with shelve.open(self.db) as state:\n                return state['events']\n"
+        "        except Exception as e:\n            log.error(\"Failed to load state from '%s': %s\", self.db, e)\n",
+        "import logging\nlog = logging.getLogger()\ndef uid(item):\n    try:\n"
+        "        if hasattr(item, 'item') and isinstance(item.item, dict):\n            return item.item.get('uuid')\n"
+        "    except Exception as e:\n        log.critical(f'Failed to extract UUID: {e}')\n",
     )
     valid = valid + (
         # Re-raised: the traceback is logged where the exception is finally handled.
@@ -253,14 +292,23 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
         reports = [c for c in calls if self._candidate(c)]
         if not reports or self._only_logs(self.ctx.parent):
             return
+        if caught and any(_holds_name(c, caught) for c in reports):
+            # `logger.error(f"monitor error: {e}")` then `logger.error("shutting down")`: the line that
+            # names the exception is the report; the fix there makes the handler log the traceback
+            reports = [c for c in reports if _holds_name(c, caught)]
         review = not self._broad(node.type) or self._on_error_path() or handler_explained(self.ctx, node, opening=True) \
             or self._defensive(self.ctx.parent)
-        confidence = Confidence.MEDIUM if review else None
         for call in reports:
             func = call.func
             assert isinstance(func, ast.Attribute)
             receiver = ast.unparse(func.value)
-            self.report(func, confidence=confidence, callee=f"{receiver}.{func.attr}", receiver=receiver)
+            # An expected failure whose message is the report (the input declared invalid, one
+            # file-system call whose OSError names its path): review tier too.
+            expected = review or says_input_invalid(self.ctx, call) \
+                or only_fs_operations(self.ctx, self.ctx.parent, call, caught) \
+                or local_file_failure(self.ctx, self.ctx.parent, call, caught)
+            self.report(func, confidence=Confidence.MEDIUM if expected else None, callee=f"{receiver}.{func.attr}",
+                        receiver=receiver)
 
     def _only_logs(self, try_node: ast.AST | None) -> bool:
         """The `try` body only writes log lines (`logger.debug("closed")`): whatever fails there
@@ -287,7 +335,11 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
             return False
         qualname = self.ctx.qualname
         calls = [n for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Call)]
-        return bool(calls) and all(qualname(c.func) in _SAFE_BUILTINS or self._in_memory(c) for c in calls)
+        # `if isinstance(item.data, dict): uid = item.data.get("uuid")`: a container the body checked
+        guarded = {ast.dump(c.args[0]) for c in calls if len(c.args) == 2 and qualname(c.func) == "builtins.isinstance"
+                   and qualname(c.args[1]) in _CONTAINERS}
+        return bool(calls) and all(qualname(c.func) in _SAFE_BUILTINS or self._in_memory(c)
+                                   or _guarded_read(c, guarded) for c in calls)
 
     def _in_memory(self, call: ast.Call) -> bool:
         """A container or queue method on the object's own state (`self._items.clear()`,
@@ -365,6 +417,17 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
 #: Where an in-memory container's methods resolve (`self._q = queue.Queue()`): stdlib containers.
 _IN_MEMORY_TYPES = ("builtins.", "queue.", "collections.", "asyncio.Queue()", "asyncio.PriorityQueue()",
                     "asyncio.LifoQueue()")
+
+
+#: Builtin containers an `isinstance` check can prove, and the reads their methods do.
+_CONTAINERS = frozenset({"builtins.dict", "builtins.list", "builtins.tuple", "builtins.set", "builtins.str"})
+_CONTAINER_READS = frozenset({"get", "items", "keys", "values", "copy", "count", "index", "strip", "lower",
+                              "startswith", "endswith", "split"})
+
+
+def _guarded_read(call: ast.Call, guarded: set[str]) -> bool:
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr in _CONTAINER_READS and ast.dump(func.value) in guarded
 
 
 def _in_memory_type(qualname: str | None) -> bool:

@@ -1,6 +1,6 @@
 # From changedetection.io 0.60.10, changedetectionio/validate_url.py:275 (also model/Watch.py:317,
-# browser_steps/browser_steps.py:274, store/__init__.py:1069; flower 2.2.0, flower/events.py:244)
-# an expected failure of user input, reported with the input and the error: a traceback adds little.
+# browser_steps/browser_steps.py:274): an expected failure of user input, and the message says the
+# input is invalid: the parse error's message is the report, a traceback adds little.
 from loguru import logger
 
 
