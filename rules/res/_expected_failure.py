@@ -1,8 +1,8 @@
 """Is a logged failure an expected one whose message is the whole report? (RES022's review tier)
 
 RES022 asks for the traceback because `logger.error(f"... {e}")` keeps only the exception's message.
-Judged on real code (docs/precision/review.json), two handler shapes log a message that already says
-everything a traceback would, so they are opt-in (review tier) rather than default:
+Judged on real code (docs/precision/review.json), three handler shapes log a message that already
+says everything a traceback would, so they are opt-in (review tier) rather than default:
 
 - the message says the *input* was invalid (`"Invalid URL template for {url}: {e}"`, `"Error parsing
   x,y coordinates: {e}"`, `"... is not valid Jinja2?"`): the developer expected this failure as a
@@ -10,12 +10,12 @@ everything a traceback would, so they are opt-in (review tier) rather than defau
 - the `try` body does nothing but file-system operations on a path (`Path(p).unlink()`,
   `os.remove(p)`, `shutil.move(a, b)`, `if os.path.isdir(d): shutil.rmtree(d)`) and log lines, and the
   message formats the caught exception: `OSError`'s text names the path, the errno and its meaning,
-  which is the report.
-
+  which is the report;
 - a short `try` body that opens or checks one local file (`open(p)`, `shelve.open(p)`,
   `if os.path.isfile(p): ...`) and a message naming that path and formatting the exception: a corrupt
   or unreadable data file, reported with the file and the reason.
 
+The caller checks that the message formats the caught exception (both file shapes need it).
 The words are read from the literal parts of the log call only (never from formatted values), and
 the file-system calls by qualified name.
 """
@@ -54,12 +54,12 @@ def says_input_invalid(ctx: "FileContext", call: ast.Call) -> bool:
     return bool(text) and _INVALID_INPUT.search(text) is not None
 
 
-def only_fs_operations(ctx: "FileContext", try_node: ast.AST | None, call: ast.Call, caught: str | None) -> bool:
+def only_fs_operations(ctx: "FileContext", try_node: ast.AST | None) -> bool:
     """The `try` body calls nothing but file-system operations on a path (`shutil.move(a, b)`,
-    `if os.path.isdir(d): shutil.rmtree(d)`), path queries and log lines, and `call` (the log line)
-    formats the caught exception, whose OSError text names the path."""
+    `if os.path.isdir(d): shutil.rmtree(d)`), path queries and log lines: an OSError naming the path
+    is all that can come out."""
     body = getattr(try_node, "body", None)
-    if not caught or not body:
+    if not body:
         return False
     operations = 0
     for node in (n for stmt in body for n in ast.walk(stmt)):
@@ -71,25 +71,20 @@ def only_fs_operations(ctx: "FileContext", try_node: ast.AST | None, call: ast.C
         elif not (name in _PATH_VALUES or (name or "").startswith("os.path.")
                   or (isinstance(node.func, ast.Attribute) and is_logger(ctx, node.func.value))):
             return False
-    return operations > 0 and any(isinstance(n, ast.Name) and n.id == caught for arg in call.args for n in ast.walk(arg))
+    return operations > 0
 
 
-def local_file_failure(ctx: "FileContext", try_node: ast.AST | None, call: ast.Call, caught: str | None) -> bool:
-    """A short `try` body (one or two statements) that opens or checks one local file, and a message
-    that names that file's path and formats the caught exception (`"Failed to load state from '%s':
-    %s", self.db, e` around `shelve.open(self.db)`): the failure is about that file, and the file and
-    the reason are the report."""
+def local_file_failure(ctx: "FileContext", try_node: ast.AST | None, call: ast.Call) -> bool:
+    """A short `try` body (one or two statements) that opens or checks one local file whose path the
+    message (`call`) names (`"Failed to load state from '%s': %s", self.db, e` around
+    `shelve.open(self.db)`): the failure is about that file, and the file and the reason are the report."""
     body = getattr(try_node, "body", None)
-    if not caught or not body or len(body) > 2:
+    if not body or len(body) > 2:
         return False
     named = {ast.dump(n) for arg in call.args for n in ast.walk(arg) if isinstance(n, (ast.Name, ast.Attribute))}
-    if ast.dump(ast.Name(id=caught, ctx=ast.Load())) not in named:
-        return False
-    for node in (n for stmt in body for n in ast.walk(stmt)):
-        if isinstance(node, ast.Call) and node.args and ctx.qualname(node.func) in _FILE_OPENS \
-                and ast.dump(node.args[0]) in named:
-            return True
-    return False
+    return any(isinstance(node, ast.Call) and node.args and ctx.qualname(node.func) in _FILE_OPENS
+               and ast.dump(node.args[0]) in named
+               for stmt in body for node in ast.walk(stmt))
 
 
 def _literal_parts(expr: ast.expr) -> list[str]:

@@ -56,9 +56,8 @@ _CHECKERS = frozenset({"flake8", "pyflakes", "pycodestyle", "pylint", "ruff", "b
                        "javac", "gcc", "g++", "cc", "clang", "rustc"})
 
 
-def ends_on_its_own(ctx: "FileContext", call: ast.Call) -> bool:
-    """`call` runs (or, for `p.wait()`/`p.communicate()`, waits for) a command that ends on its own."""
-    started = started_by(ctx, call)
+def ends_on_its_own(ctx: "FileContext", started: ast.Call | None) -> bool:
+    """`started` (the call that starts the child: `started_by`) runs a command that ends on its own."""
     words = _command_words(ctx, started) if started is not None else None
     if not words:
         return False

@@ -236,7 +236,7 @@ changes behaviour for commands that legitimately run longer.
         # whether that command ends is each caller's to decide.
         started = started_by(self.ctx, call)
         review = (not name.startswith("subprocess.Popen()") and cli_foreground(self.ctx, call)) \
-            or asks_user(self.ctx) or under_spinner(self.ctx) or ends_on_its_own(self.ctx, call) \
+            or asks_user(self.ctx) or under_spinner(self.ctx) or ends_on_its_own(self.ctx, started) \
             or (started is not None and runs_given_command(self.ctx, started))
         self.report(call.func, confidence=Confidence.MEDIUM if review else None,
                     callee=name.replace("()", ""), timeout=self.ctx.settings.options.timeouts.default)

@@ -296,17 +296,21 @@ The fix renames `.error(` to `.exception(` (for `.critical(`, it adds `exc_info=
             # `logger.error(f"monitor error: {e}")` then `logger.error("shutting down")`: the line that
             # names the exception is the report; the fix there makes the handler log the traceback
             reports = [c for c in reports if _holds_name(c, caught)]
+        try_node = self.ctx.parent
         review = not self._broad(node.type) or self._on_error_path() or handler_explained(self.ctx, node, opening=True) \
-            or self._defensive(self.ctx.parent)
+            or self._defensive(try_node)
+        fs_only: bool | None = None  # the try body's calls: computed once, for the first line that needs it
         for call in reports:
             func = call.func
             assert isinstance(func, ast.Attribute)
             receiver = ast.unparse(func.value)
-            # An expected failure whose message is the report (the input declared invalid, one
-            # file-system call whose OSError names its path): review tier too.
-            expected = review or says_input_invalid(self.ctx, call) \
-                or only_fs_operations(self.ctx, self.ctx.parent, call, caught) \
-                or local_file_failure(self.ctx, self.ctx.parent, call, caught)
+            # An expected failure whose message is the report: the input declared invalid, or a
+            # message naming the exception around file-system calls or one local file (review tier).
+            expected = review or says_input_invalid(self.ctx, call)
+            if not expected and caught and _holds_name(call, caught):
+                if fs_only is None:
+                    fs_only = only_fs_operations(self.ctx, try_node)
+                expected = fs_only or local_file_failure(self.ctx, try_node, call)
             self.report(func, confidence=Confidence.MEDIUM if expected else None, callee=f"{receiver}.{func.attr}",
                         receiver=receiver)
 
