@@ -5,7 +5,12 @@ to reach a size like 8,000 files) with a `[tool.resilint]` pyproject, so the CLI
 root and the server's workspace folder are the same folder. Each cold run gets an empty
 `RESILINT_CACHE_DIR` (results cache and index cache both cold); each warm run reuses it.
 
-    python bench/workspace_speed.py [--copies 1] [--jobs N]
+    python bench/workspace_speed.py [--copies 1] [--jobs N] [--bytecode]
+
+`--bytecode` runs every process with resilint's modules compiled to bytecode first (into a
+temporary PYTHONPYCACHEPREFIX), as a `pip install` leaves them: without it, a machine that sets
+PYTHONDONTWRITEBYTECODE=1 with an editable install compiles resilint's own modules from source
+at every start, which no installed copy does. Both are worth reading; the note says which.
 
 Rows: CLI cold / warm (process time), server cold / warm after a restart (process start to
 the workspace/diagnostic response, the index build included), the server's peak RSS
@@ -115,16 +120,30 @@ def server(probe, root: Path, cache: Path) -> dict:
             "worker_max_mb": max(workers, default=0) / 1024, "tree_mb": memory.total_peak / 1024}
 
 
+def compile_bytecode(prefix: Path) -> None:
+    """Children compile nothing at start: resilint's modules are compiled into `prefix` now."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(prefix)
+    code = ("import compileall, os, resilint, resilint.rules, resilint.server\n"
+            "for p in {*resilint.__path__, *resilint.rules.__path__, *resilint.server.__path__}:\n"
+            "    if os.path.isdir(p):  # an editable install's finder hook is not a folder\n"
+            "        compileall.compile_dir(p, quiet=1)\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--copies", type=int, default=1, help="copies of the stdlib (11 ≈ 8,000 files)")
     ap.add_argument("--jobs", type=int, default=None, help="CLI --jobs (default: all cores)")
+    ap.add_argument("--bytecode", action="store_true", help="resilint compiled to bytecode first (as installed)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     probe = load_probe()
     work = Path(tempfile.mkdtemp(prefix="resilint-ws-bench-"))
     try:
         root, n_files = build_tree(work, args.copies)
+        if args.bytecode:
+            compile_bytecode(work / "pycache")
         load0 = os.getloadavg()
         cli_cold, cli_cold_line = cli(root, work / "cli-cache", args.jobs)
         cli_warm, cli_warm_line = cli(root, work / "cli-cache", args.jobs)
@@ -133,14 +152,15 @@ def main() -> int:
         load1 = os.getloadavg()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    result = {"files": n_files, "cores": os.cpu_count(), "python": platform.python_version(),
+    result = {"files": n_files, "cores": os.cpu_count(), "python": platform.python_version(), "bytecode": args.bytecode,
               "load_before": load0, "load_after": load1,
               "cli_cold_s": cli_cold, "cli_warm_s": cli_warm, "cli_cold": cli_cold_line, "cli_warm": cli_warm_line,
               "server_cold": cold, "server_warm": warm}
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    print(f"tree: {n_files} files (stdlib x{args.copies}), {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"tree: {n_files} files (stdlib x{args.copies}), {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{'resilint compiled to bytecode first' if args.bytecode else 'bytecode as the environment has it'}")
     print(f"load average before {load0[0]:.2f} / after {load1[0]:.2f}")
     print(f"CLI cold      {cli_cold:7.2f} s   ({cli_cold_line})")
     print(f"CLI warm      {cli_warm:7.2f} s   ({cli_warm_line}; {cli_warm / cli_cold:.0%} of cold)")

@@ -9,6 +9,7 @@ import fnmatch
 import re
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -49,18 +50,22 @@ class ProjectConfig:
     def excludes(self) -> list[str]:
         return [*DEFAULT_EXCLUDES, *self.options.exclude, *self.options.extend_exclude]
 
-    def is_excluded(self, path: Path) -> bool:
-        try:
-            rel = PurePosixPath(_real(path).relative_to(self.root.resolve()).as_posix())
-        except ValueError:
-            rel = PurePosixPath(path.as_posix())
-        return path_matches(rel, self.excludes())
+    @cached_property
+    def real_root(self) -> Path:
+        return self.root.resolve()
 
-    def settings_for(self, path: Path) -> FileSettings:
+    def _relative(self, path: Path, real: bool) -> str:
+        """`path` relative to the root, links resolved (`real`: already resolved), else as given."""
         try:
-            rel = _real(path).relative_to(self.root.resolve()).as_posix()
+            return (path if real else _real(path)).relative_to(self.real_root).as_posix()
         except ValueError:
-            rel = path.as_posix()
+            return path.as_posix()
+
+    def is_excluded(self, path: Path, real: bool = False) -> bool:
+        return path_matches(PurePosixPath(self._relative(path, real)), self.excludes())
+
+    def settings_for(self, path: Path, real: bool = False) -> FileSettings:
+        rel = self._relative(path, real)
         ignores: list[str] = []
         for pattern, codes in self.options.per_file_ignores.items():
             if path_matches(PurePosixPath(rel), [pattern]):
@@ -97,8 +102,13 @@ def is_test_path(rel: PurePosixPath) -> bool:
     return any(fnmatch.fnmatch(rel.name, p) for p in TEST_FILE_PATTERNS) or "tests" in rel.parts[:-1]
 
 
-def find_pyproject(start: Path) -> Path | None:
-    """Nearest pyproject.toml with a [tool.resilint] table at or above `start`."""
+def find_pyproject(start: Path, folders: dict[Path, Path | None] | None = None) -> Path | None:
+    """Nearest pyproject.toml with a [tool.resilint] table at or above `start`. `folders`
+    memoises the answer per `start`, for a walk that asks once per file (with its folder)."""
+    if folders is not None:
+        if start not in folders:
+            folders[start] = find_pyproject(start)
+        return folders[start]
     folder = start if start.is_dir() else start.parent
     folder = folder.resolve()
     for candidate in (folder, *folder.parents):

@@ -10,30 +10,37 @@ from .model import Rule
 FAMILIES = ("res", "sec", "llm", "db")
 
 
-@lru_cache(maxsize=1)
-def all_rules() -> dict[str, type[Rule]]:
-    rules: dict[str, type[Rule]] = {}
+def rule_module_names() -> list[str]:
+    """The rule modules, one rule each (the `_helpers` beside them are not rules)."""
+    names = []
     for family in FAMILIES:
         try:
             package = importlib.import_module(f"{__package__}.{family}")
         except ModuleNotFoundError:
             continue
-        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-            if info.name.startswith("_"):
-                continue
-            module = importlib.import_module(f"{package.__name__}.{info.name}")
-            found = [
-                obj
-                for obj in vars(module).values()
-                if isinstance(obj, type) and issubclass(obj, Rule) and obj is not Rule
-                and obj.__module__ == module.__name__
-            ]
-            if len(found) != 1:
-                raise RuntimeError(f"{module.__name__} must define exactly one Rule, found {len(found)}")
-            rule = found[0]
-            if rule.code in rules:
-                raise RuntimeError(f"duplicate rule code {rule.code} in {module.__name__}")
-            rules[rule.code] = rule
+        names += [f"{package.__name__}.{info.name}"
+                  for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name)
+                  if not info.name.startswith("_")]
+    return names
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> dict[str, type[Rule]]:
+    rules: dict[str, type[Rule]] = {}
+    for name in rule_module_names():
+        module = importlib.import_module(name)
+        found = [
+            obj
+            for obj in vars(module).values()
+            if isinstance(obj, type) and issubclass(obj, Rule) and obj is not Rule
+            and obj.__module__ == module.__name__
+        ]
+        if len(found) != 1:
+            raise RuntimeError(f"{module.__name__} must define exactly one Rule, found {len(found)}")
+        rule = found[0]
+        if rule.code in rules:
+            raise RuntimeError(f"duplicate rule code {rule.code} in {module.__name__}")
+        rules[rule.code] = rule
     return dict(sorted(rules.items()))
 
 

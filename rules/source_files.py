@@ -13,6 +13,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 #: `max-file-size` in [tool.resilint] (bytes): files above it are skipped, named, not analysed.
@@ -61,11 +63,11 @@ def check_regular(path: Path | str, limit: int = DEFAULT_MAX_FILE_SIZE) -> os.st
         st = os.stat(path)
     except OSError as exc:
         raise SkippedFile(path, _os_reason(exc)) from None
-    _check_stat(path, st, limit)
+    check_stat(path, st, limit)
     return st
 
 
-def _check_stat(path: Path | str, st: os.stat_result, limit: int) -> None:
+def check_stat(path: Path | str, st: os.stat_result, limit: int) -> None:
     if not stat.S_ISREG(st.st_mode):
         raise SkippedFile(path, f"not a regular file ({_kind(st.st_mode)})")
     if st.st_size > limit:
@@ -84,7 +86,7 @@ def read_source_file(path: Path | str, limit: int = DEFAULT_MAX_FILE_SIZE) -> by
     except OSError as exc:
         raise SkippedFile(path, _os_reason(exc)) from None
     try:
-        _check_stat(path, os.fstat(fd), limit)
+        check_stat(path, os.fstat(fd), limit)
         chunks: list[bytes] = []
         total = 0
         while True:
@@ -100,6 +102,68 @@ def read_source_file(path: Path | str, limit: int = DEFAULT_MAX_FILE_SIZE) -> by
         raise SkippedFile(path, _os_reason(exc)) from None
     finally:
         os.close(fd)
+
+
+@dataclass(frozen=True)
+class WalkedFile:
+    """A file found by `walk_files`: where it was found, its real path, and its stat."""
+
+    path: str  #: the walked folder's path joined with the names below it
+    real: str  #: links resolved (what `os.path.realpath(path)` gives)
+    #: where it was found, its folder's links resolved: `real`, unless the file is a link
+    located: str
+    #: `os.stat(real)`, links followed; None when that fails (a broken link, a symlink loop)
+    stat: os.stat_result | None
+
+
+def walk_files(top: Path | str, suffixes: tuple[str, ...],
+               prune: Callable[[str, str], bool]) -> Iterator[WalkedFile]:
+    """Files under `top` whose names end with one of `suffixes`, in `os.walk` order (top-down,
+    names sorted, a folder's files before its sub-folders; linked folders are not entered).
+
+    A large tree is walked and stat-ed once here: each entry's real path is its folder's real
+    path and its name unless the entry is itself a link (`realpath` per file costs an `lstat`
+    per path component), and its stat is taken once, for the caller to reuse. `prune(name,
+    real_parent)` says which sub-folders to leave out. Nothing is opened or read.
+    """
+    yield from _walk(str(top), os.path.realpath(top), suffixes, prune)
+
+
+def _walk(folder: str, real_folder: str, suffixes: tuple[str, ...],
+          prune: Callable[[str, str], bool]) -> Iterator[WalkedFile]:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:  # unreadable or vanished: as os.walk, nothing under it
+        return
+    subfolders = []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not entry.is_symlink() and not prune(entry.name, real_folder):
+                subfolders.append(entry)
+            continue
+        if not entry.name.endswith(suffixes):
+            continue
+        located = os.path.join(real_folder, entry.name)
+        if entry.is_symlink():
+            real = os.path.realpath(entry.path)
+            try:
+                st: os.stat_result | None = os.stat(real)
+            except OSError:
+                st = None
+        else:
+            real = located
+            try:
+                st = entry.stat()
+            except OSError:  # deleted while walking
+                st = None
+        yield WalkedFile(entry.path, real, located, st)
+    for entry in subfolders:
+        yield from _walk(entry.path, os.path.join(real_folder, entry.name), suffixes, prune)
 
 
 def display_text(data: bytes) -> str:

@@ -12,6 +12,8 @@ import gc
 import hashlib
 import logging
 import os
+import stat
+import threading
 import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -100,27 +102,69 @@ class Diagnostics:
         #: server/indexing.ServerIndexes, once the server wires it: cross-module names.
         self.indexes: Any = None
         self._warming = False
+        self._warm_lock = threading.Lock()
+        self._holds = 0  # workspace checks running: the warm-up waits for them
+        self._paused: Any = None  # the warm-up's next step, while held
 
     def warm_up(self) -> None:
-        """Import every rule module on the analysis thread while the client starts up (once)."""
+        """Import every rule module on the analysis thread while the client starts up (once).
+
+        One module per job, each job queueing the next, and none while a workspace check runs
+        (`hold_warm_up`): a check answered from the results cache needs no rule at all, and the
+        warm-up would hold the GIL it needs. A document's analysis imports what it needs itself."""
         if self._warming:
             return
         self._warming = True
+        t0 = time.perf_counter()
+        steps: list[str] = []
 
-        def work() -> None:
+        def step() -> None:
+            import importlib
+
+            from resilint.rules import registry
+
+            with self._warm_lock:
+                if self._holds:
+                    self._paused = step
+                    return
+            if not steps:
+                steps.extend(reversed(registry.rule_module_names()))
+            if steps:
+                importlib.import_module(steps.pop())
+            if steps:
+                self._submit(step)
+                return
             from resilint.rules.engine import analyze
-            from resilint.rules.registry import all_rules
             from resilint.rules.settings import FileSettings
 
-            t0 = time.perf_counter()
-            all_rules()
+            registry.all_rules()
             analyze("import requests\n", "<warm-up>", FileSettings.default())
             # Modules, rule classes and lsprotocol's types live as long as the process: keep the
             # garbage collector's full passes (100+ ms over them) off the typing path.
             gc.freeze()
             log.debug("rules loaded in %.0f ms", (time.perf_counter() - t0) * 1000)
 
-        asyncio.get_running_loop().run_in_executor(self.executor, work)
+        asyncio.get_running_loop().run_in_executor(self.executor, step)
+
+    def _submit(self, job: Any) -> None:
+        try:
+            self.executor.submit(job)
+        except RuntimeError:  # shutting down
+            pass
+
+    def hold_warm_up(self) -> None:
+        """Pause the warm-up until `release_warm_up` (called on the event loop)."""
+        with self._warm_lock:
+            self._holds += 1
+
+    def release_warm_up(self) -> None:
+        with self._warm_lock:
+            self._holds -= 1
+            job = self._paused if not self._holds else None
+            if job is not None:
+                self._paused = None
+        if job is not None:
+            self._submit(job)
 
     # ---- scheduling ----
     def schedule(self, doc: Document, immediate: bool = False) -> None:
@@ -361,36 +405,44 @@ class Diagnostics:
         return types.RelatedFullDocumentDiagnosticReport(
             items=getattr(doc, "_diagnostics", []), result_id=doc.result_id)
 
-    def _workspace_files(self, open_paths: set[Path]) -> list[tuple[Path, Any, Any]]:
+    def _workspace_files(self, open_paths: set[Path]) -> list[tuple[Path, Any, Any, os.stat_result]]:
+        """(path, resolved config, editor settings, stat) of each Python file of the workspace
+        folders that is not open, each walked and stat-ed once (`walk_files`)."""
         from resilint.rules.config import DEFAULT_EXCLUDES
+        from resilint.rules.source_files import walk_files
 
         session = self.session
         out = []
         seen: set[Path] = set()
+        folders: dict[Path, Path | None] = {}  # pyproject.toml per folder, for this walk
+
+        def prune(name: str, parent: str) -> bool:
+            return name in DEFAULT_EXCLUDES
+
         for folder in session.folders:
             if folder.path is None or not folder.path.is_dir():
                 continue
             editor = folder.settings or session.base_settings()
             if not editor.enable:
                 continue
-            for dirpath, dirnames, filenames in os.walk(folder.path):
-                dirnames[:] = sorted(d for d in dirnames if d not in DEFAULT_EXCLUDES)
-                for name in sorted(filenames):
-                    if not name.endswith(PYTHON_SUFFIXES):
-                        continue
+            for found in walk_files(folder.path, PYTHON_SUFFIXES, prune):
+                st = found.stat
+                if st is not None and stat.S_ISREG(st.st_mode):
+                    path = Path(found.real)
+                else:  # named as skipped where the link is, never read
+                    path = Path(found.located)
                     try:
-                        path = (Path(dirpath) / name).resolve()
-                    except (OSError, RuntimeError):  # a symlink loop
-                        path = None
-                    if path is None or not path.is_file():  # named as skipped where the link is, never read
-                        path = Path(dirpath).resolve() / name
-                    if path in seen or path in open_paths:
+                        st = st or path.lstat()  # a symlink loop or a broken link: still named
+                    except OSError:  # deleted while walking
                         continue
-                    seen.add(path)
-                    resolved = session.configs.resolve(path, session.settings_for_path(path), folder.path)
-                    if resolved.config.is_excluded(path):
-                        continue
-                    out.append((path, resolved, session.settings_for_path(path)))
+                if path in seen or path in open_paths:
+                    continue
+                seen.add(path)
+                file_editor = session.settings_for_path(path)
+                resolved = session.configs.resolve(path, file_editor, folder.path, real=True, folders=folders)
+                if resolved.config.is_excluded(path, real=True):
+                    continue
+                out.append((path, resolved, file_editor, st))
         return out
 
 

@@ -97,6 +97,7 @@ class _DiskFile:
     resolved: Any
     editor: Any
     result_id: str
+    stat: Any = None  # os.stat_result, taken by the walk (links followed when they resolve)
 
 
 class AnalysisHost(Protocol):
@@ -110,8 +111,10 @@ class AnalysisHost(Protocol):
     indexes: Any  # indexing.ServerIndexes, or None
 
     async def ensure_current(self, doc: Any) -> None: ...
+    def hold_warm_up(self) -> None: ...
+    def release_warm_up(self) -> None: ...
     def _report_config_error(self, source: Path | None, error: Any) -> None: ...
-    def _workspace_files(self, open_paths: set[Path]) -> list[tuple[Path, Any, Any]]: ...
+    def _workspace_files(self, open_paths: set[Path]) -> list[tuple[Path, Any, Any, Any]]: ...
 
 
 class WorkspaceCheck:
@@ -200,6 +203,16 @@ class WorkspaceCheck:
         """Open documents first (at their version), then every file on disk, one file per job
         on the analysis thread so edits and hovers are served in between."""
         diags, session = self.diagnostics, self.session
+        diags.hold_warm_up()
+        try:
+            return await self._run(previous, progress_for, emit)
+        finally:
+            diags.release_warm_up()
+
+    async def _run(self, previous: dict[str, str],
+                   progress_for: Callable[[list[_DiskFile]], Awaitable[WorkProgress]],
+                   emit: Callable[[Any], None] | None) -> Outcome:
+        diags, session = self.diagnostics, self.session
         loop = asyncio.get_running_loop()
         docs = list(session.documents.values())
         open_paths = {doc.path.resolve() for doc in docs if doc.path is not None}
@@ -231,11 +244,15 @@ class WorkspaceCheck:
                         uri=doc.uri, items=getattr(doc, "_diagnostics", []),
                         result_id=doc.result_id, version=doc.version))
             todo = []
+            reported: set[tuple[int, int]] = set()  # (config, error) pairs: a project's files share them
             for f in files:
                 if progress.cancelled:
                     break
                 uri = f.path.as_uri()
-                diags._report_config_error(f.resolved.config.source, f.resolved.error)
+                pair = (id(f.resolved.config), id(f.resolved.error))
+                if pair not in reported:
+                    reported.add(pair)
+                    diags._report_config_error(f.resolved.config.source, f.resolved.error)
                 if previous.get(uri) == f.result_id:
                     if uri in self._cache:
                         cache[uri] = self._cache[uri]
@@ -269,18 +286,9 @@ class WorkspaceCheck:
 
     def _disk_files(self, open_paths: set[Path]) -> list[_DiskFile]:
         """Runs on the analysis thread: walking and stat-ing a large tree takes a while."""
-        out = []
         generation = self.session.generation
-        for path, resolved, editor in self.diagnostics._workspace_files(open_paths):
-            try:
-                stat = path.stat()
-            except OSError:
-                try:
-                    stat = path.lstat()  # a symlink loop: still named (as skipped)
-                except OSError:  # deleted while walking
-                    continue
-            out.append(_DiskFile(path, resolved, editor, f"{stat.st_mtime_ns}-{stat.st_size}-{generation}"))
-        return out
+        return [_DiskFile(path, resolved, editor, f"{st.st_mtime_ns}-{st.st_size}-{generation}", st)
+                for path, resolved, editor, st in self.diagnostics._workspace_files(open_paths)]
 
     def _needs_analysis(self, f: _DiskFile, previous: dict[str, str]) -> bool:
         uri = f.path.as_uri()

@@ -20,6 +20,7 @@ import dataclasses
 import logging
 import multiprocessing
 import os
+import stat
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from resilint.rules.index.fingerprints import dependency_keys
 from resilint.rules.results_cache import ResultsCache, SettingsKeys, cache_dir_for, entry_key
 from resilint.rules.runner import FileResult, _indexed_job, _init_worker
 from resilint.rules.source import decode_source, split_lines
-from resilint.rules.source_files import SkippedFile, check_regular, read_source_file
+from resilint.rules.source_files import SkippedFile, check_regular, check_stat, read_source_file
 
 from .convert import SOURCE, to_diagnostic
 
@@ -151,16 +152,23 @@ class DiskChecker:
         settings = f.resolved.settings
         plan = _Plan(f, settings, index_root)
         limit = settings.options.max_file_size  # the editor's maxFileSize when set (workspace_settings)
+        # A regular file comes with the walk's stat, of its real path (workspace_check._disk_files);
+        # anything else is stat-ed again here, for the reason it is skipped.
+        walked = f.stat is not None and stat.S_ISREG(f.stat.st_mode)
         try:
-            plan.stat = check_regular(f.path, limit)
+            if walked:
+                check_stat(f.path, f.stat, limit)
+                plan.stat = f.stat
+            else:
+                plan.stat = check_regular(f.path, limit)
         except SkippedFile as skip:
             plan.diagnostics = [skipped_diagnostic(skip.reason)]
             return plan
-        root = os.path.realpath(f.resolved.config.root)
+        root = str(f.resolved.config.real_root)
         cache = self._caches.get(root)
         if cache is None:
             cache = self._caches[root] = ResultsCache(Path(root), cache_dir_for(Path(root), settings))
-        plan.real = os.path.realpath(f.path)
+        plan.real = str(f.path) if walked else os.path.realpath(f.path)
 
         def read() -> bytes | None:
             try:

@@ -188,12 +188,20 @@ class ConfigCache:
         with self._lock:
             self._configs.clear()
 
-    def resolve(self, path: Path | None, editor: EditorSettings, fallback_root: Path | None) -> Resolved:
+    def resolve(self, path: Path | None, editor: EditorSettings, fallback_root: Path | None,
+                real: bool = False, folders: dict[Path, Path | None] | None = None) -> Resolved:
+        """`real`: `path` has its links resolved already. `folders`: a memo of the pyproject.toml
+        that applies per folder, for a walk resolving many files (`find_pyproject`)."""
         from resilint.rules.config import find_pyproject
 
         explicit = Path(editor.configuration).expanduser() if editor.configuration else None
-        start = path if path is not None else fallback_root
-        pyproject = explicit or (find_pyproject(start) if start is not None else None)
+        if explicit is not None:
+            pyproject: Path | None = explicit
+        elif path is not None and folders is not None:
+            pyproject = find_pyproject(path.parent, folders)
+        else:
+            start = path if path is not None else fallback_root
+            pyproject = find_pyproject(start) if start is not None else None
         root = fallback_root or (path.parent if path is not None else Path.cwd())
         key = (pyproject, root if pyproject is None else None, editor.lint_key())
         with self._lock:
@@ -203,8 +211,9 @@ class ConfigCache:
             with self._lock:
                 self._configs[key] = cached
         config, error = cached
-        target = path if path is not None else config.root / "untitled.py"
-        return Resolved(config, config.settings_for(target), error)
+        if path is None:
+            return Resolved(config, config.settings_for(config.root / "untitled.py"), error)
+        return Resolved(config, config.settings_for(path, real=real), error)
 
     @staticmethod
     def _build(pyproject: Path | None, root: Path, editor: EditorSettings) -> tuple[ProjectConfig, ConfigError | None]:

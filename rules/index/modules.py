@@ -24,14 +24,22 @@ def source_roots(root: Path) -> list[Path]:
 
 def module_name(path: Path, root: Path) -> str | None:
     """`app/http.py` -> "app.http", `src/app/__init__.py` -> "app"; None outside the roots."""
-    path = Path(os.path.realpath(path))
-    for base in source_roots(Path(os.path.realpath(root))):
-        try:
-            rel = path.relative_to(base)
-        except ValueError:
+    return module_in(os.path.realpath(path), real_roots(root))
+
+
+def real_roots(root: Path) -> list[str]:
+    """`source_roots(root)` with links resolved, for `module_in` (computed once per build)."""
+    return [os.path.realpath(base) for base in source_roots(Path(os.path.realpath(root)))]
+
+
+def module_in(real: str, bases: list[str]) -> str | None:
+    """The module name of the real path `real` under the first of `bases` that holds it."""
+    for base in bases:
+        prefix = base.rstrip(os.sep) + os.sep
+        if not real.startswith(prefix):
             continue
-        parts = list(rel.parts)
-        if not parts or not parts[-1].endswith(".py"):
+        parts = real[len(prefix):].split(os.sep)
+        if not parts[-1].endswith(".py"):
             return None
         parts[-1] = parts[-1][:-3]
         if parts[-1] == "__init__":

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..project import DEFAULT_EXCLUDES
-from ..source_files import SkippedFile, check_regular, read_source_file
-from .modules import module_name, source_roots
+from ..source_files import DEFAULT_MAX_FILE_SIZE, SkippedFile, WalkedFile, check_stat, read_source_file, walk_files
+from .modules import module_in, module_name, real_roots, source_roots
 from .summary import CACHE_NAME, INDEX_VERSION, PARALLEL_PARSE, _digest, _summarize_file, roots_signature, summarize
 from .view import IndexView, _join
 
@@ -59,21 +59,22 @@ class WorkspaceIndex:
               use_cache: bool = True, jobs: int | None = None) -> "WorkspaceIndex":
         index = cls(root, cache_dir, use_cache)
         cached = index._load() if use_cache else {}
-        if files is None:
-            files = index.discover()
-        named: list[tuple[str, str]] = []
-        for path in files:
-            real = os.path.realpath(path)
-            module = module_name(Path(real), index.root)
+        walked = index.discover() if files is None else [os.path.realpath(path) for path in files]
+        bases = real_roots(index.root)
+        named: list[tuple[str, str, os.stat_result | None]] = []
+        for found in walked:
+            # a walked file comes with its stat (one per file); a given one is stat-ed when checked
+            real, st = (found.real, found.stat) if isinstance(found, WalkedFile) else (found, None)
+            module = module_in(real, bases)
             if module is not None:
-                named.append((real, module))
-        roots = roots_signature(m for _, m in named)
+                named.append((real, module, st))
+        roots = roots_signature(m for _, m, _ in named)
         todo: list[tuple[str, str, bool, str | None]] = []
-        for real, module in named:
+        for real, module, st in named:
             index.stats.files += 1
             is_package = real.endswith("__init__.py")
             old = cached.get(real)
-            if old is not None and old.get("module") == module and index._still_valid(real, old, roots):
+            if old is not None and old.get("module") == module and index._still_valid(real, old, roots, st):
                 index.entries[real] = old
                 index.stats.cache_hits += 1
                 continue
@@ -96,13 +97,15 @@ class WorkspaceIndex:
             index.save()
         return index
 
-    def _still_valid(self, real: str, entry: dict, roots: str) -> bool:
+    def _still_valid(self, real: str, entry: dict, roots: str, st: os.stat_result | None) -> bool:
         """The cached summary still describes the file: same size and mtime (no read), else
         same content hash. A file skipped by the prefilter is re-checked when the project's
-        first-party names changed."""
+        first-party names changed. `st`: the file's stat when the walk took it."""
         try:
-            st = check_regular(real)
-        except SkippedFile:
+            if st is None:
+                st = os.stat(real)
+            check_stat(real, st, DEFAULT_MAX_FILE_SIZE)
+        except (OSError, SkippedFile):
             return False
         if entry.get("summary") == {} and entry.get("roots") != roots:
             return False
@@ -118,14 +121,16 @@ class WorkspaceIndex:
         self._dirty = True
         return True
 
-    def discover(self) -> list[Path]:
-        out: list[Path] = []
+    def discover(self) -> list[WalkedFile]:
+        """The `.py` files under the source roots, each with its real path and stat."""
+        out: list[WalkedFile] = []
+        real_root = str(self.root)
         for base in source_roots(self.root):
-            for folder, dirs, files in os.walk(base):
-                dirs[:] = sorted(d for d in dirs if d not in DEFAULT_EXCLUDES and not d.startswith("."))
-                if Path(folder) == self.root and "src" in dirs and base == self.root:
-                    dirs.remove("src")
-                out.extend(Path(folder) / f for f in sorted(files) if f.endswith(".py"))
+            def prune(name: str, parent: str, base: Path = base) -> bool:
+                # `src/` is walked as a source root of its own, not again as a folder of the root
+                return name in DEFAULT_EXCLUDES or name.startswith(".") or (
+                    name == "src" and base == self.root and parent == real_root)
+            out.extend(walk_files(base, (".py",), prune))
         return out
 
     def update_file(self, path: Path | str, text: str) -> bool:
