@@ -160,6 +160,11 @@ def _indexed_job(job: tuple[Any, Any, bool, str | None]) -> Any:
     return check_file(path, settings, keep_text)
 
 
+def _indexed_jobs(jobs: list[tuple[Any, Any, bool, str | None]]) -> list[Any]:
+    """Several `_indexed_job`s in one task: one round trip to the worker for a few files."""
+    return [_indexed_job(job) for job in jobs]
+
+
 def _indexed_fix_job(job: tuple[Any, Any, bool, str | None]) -> Any:
     return with_fixes(_indexed_job(job), job[1])
 

@@ -16,6 +16,7 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 #: `max-file-size` in [tool.resilint] (bytes): files above it are skipped, named, not analysed.
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -67,7 +68,7 @@ def check_regular(path: Path | str, limit: int = DEFAULT_MAX_FILE_SIZE) -> os.st
     return st
 
 
-def check_stat(path: Path | str, st: os.stat_result, limit: int) -> None:
+def check_stat(path: Path | str, st: os.stat_result | FileStat, limit: int) -> None:
     if not stat.S_ISREG(st.st_mode):
         raise SkippedFile(path, f"not a regular file ({_kind(st.st_mode)})")
     if st.st_size > limit:
@@ -104,6 +105,19 @@ def read_source_file(path: Path | str, limit: int = DEFAULT_MAX_FILE_SIZE) -> by
         os.close(fd)
 
 
+class FileStat(NamedTuple):
+    """What a walk keeps of a file's stat: an `os.stat_result` is a dozen objects, and a
+    workspace check holds one per file (8,000 of them were 5 MB). Read like a stat result."""
+
+    st_mode: int
+    st_size: int
+    st_mtime_ns: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> FileStat:
+        return cls(st.st_mode, st.st_size, st.st_mtime_ns)
+
+
 @dataclass(frozen=True)
 class WalkedFile:
     """A file found by `walk_files`: where it was found, its real path, and its stat."""
@@ -113,7 +127,7 @@ class WalkedFile:
     #: where it was found, its folder's links resolved: `real`, unless the file is a link
     located: str
     #: `os.stat(real)`, links followed; None when that fails (a broken link, a symlink loop)
-    stat: os.stat_result | None
+    stat: FileStat | None
 
 
 def walk_files(top: Path | str, suffixes: tuple[str, ...],
@@ -152,13 +166,13 @@ def _walk(folder: str, real_folder: str, suffixes: tuple[str, ...],
         if entry.is_symlink():
             real = os.path.realpath(entry.path)
             try:
-                st: os.stat_result | None = os.stat(real)
+                st: FileStat | None = FileStat.of(os.stat(real))
             except OSError:
                 st = None
         else:
             real = located
             try:
-                st = entry.stat()
+                st = FileStat.of(entry.stat())
             except OSError:  # deleted while walking
                 st = None
         yield WalkedFile(entry.path, real, located, st)

@@ -405,11 +405,11 @@ class Diagnostics:
         return types.RelatedFullDocumentDiagnosticReport(
             items=getattr(doc, "_diagnostics", []), result_id=doc.result_id)
 
-    def _workspace_files(self, open_paths: set[Path]) -> list[tuple[Path, Any, Any, os.stat_result]]:
-        """(path, resolved config, editor settings, stat) of each Python file of the workspace
+    def _workspace_files(self, open_paths: set[Path]) -> list[tuple[Path, Any, Any, Any]]:
+        """(path, resolved config, editor settings, FileStat) of each Python file of the workspace
         folders that is not open, each walked and stat-ed once (`walk_files`)."""
         from resilint.rules.config import DEFAULT_EXCLUDES
-        from resilint.rules.source_files import walk_files
+        from resilint.rules.source_files import FileStat, walk_files
 
         session = self.session
         out = []
@@ -431,8 +431,8 @@ class Diagnostics:
                     path = Path(found.real)
                 else:  # named as skipped where the link is, never read
                     path = Path(found.located)
-                    try:
-                        st = st or path.lstat()  # a symlink loop or a broken link: still named
+                    try:  # a symlink loop or a broken link: still named
+                        st = st or FileStat.of(path.lstat())
                     except OSError:  # deleted while walking
                         continue
                 if path in seen or path in open_paths:

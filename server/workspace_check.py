@@ -97,7 +97,7 @@ class _DiskFile:
     resolved: Any
     editor: Any
     result_id: str
-    stat: Any = None  # os.stat_result, taken by the walk (links followed when they resolve)
+    stat: Any = None  # source_files.FileStat, taken by the walk (links followed when they resolve)
 
 
 class AnalysisHost(Protocol):

@@ -16,6 +16,7 @@ why, so the editor shows the file was skipped instead of showing nothing.
 from __future__ import annotations
 
 import asyncio
+import collections
 import dataclasses
 import logging
 import multiprocessing
@@ -30,7 +31,7 @@ from typing import Any
 from lsprotocol import types
 from resilint.rules.index.fingerprints import dependency_keys
 from resilint.rules.results_cache import ResultsCache, SettingsKeys, cache_dir_for, entry_key
-from resilint.rules.runner import FileResult, _indexed_job, _init_worker
+from resilint.rules.runner import FileResult, _indexed_job, _indexed_jobs, _init_worker
 from resilint.rules.source import decode_source, split_lines
 from resilint.rules.source_files import SkippedFile, check_regular, check_stat, read_source_file
 
@@ -40,6 +41,10 @@ log = logging.getLogger("resilint.server")
 
 #: Below this many files to analyse, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 48
+#: Files per task sent to a worker, and tasks queued per worker: enough to keep every worker
+#: busy, few enough that 8,000 files do not hold 8,000 futures and their pending results.
+CHUNK_FILES = 8
+CHUNKS_PER_WORKER = 3
 #: How long a check waits for the folder's index being built (its findings depend on it).
 INDEX_WAIT = 120.0
 
@@ -73,7 +78,7 @@ class _Plan:
     index_root: str | None
     cache: ResultsCache | None = None
     real: str = ""
-    stat: os.stat_result | None = None
+    stat: Any = None  # a FileStat from the walk, or an os.stat_result
     content_hash: str = ""
     key: str = ""
     diagnostics: list[types.Diagnostic] | None = None  # known already: a cache hit or a skip
@@ -114,11 +119,25 @@ class DiskChecker:
             if pooled:
                 pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
                                            initializer=_init_worker, initargs=(views,))
-                futures = [pool.submit(_indexed_job, (p.file.path, p.settings, False, p.index_root)) for p in misses]
-                for plan, future in zip(misses, futures):
-                    if cancelled():
-                        return
-                    yield plan.file, self._finish(plan, await asyncio.wrap_future(future))
+                chunks = iter([misses[i:i + CHUNK_FILES] for i in range(0, len(misses), CHUNK_FILES)])
+                queued: collections.deque = collections.deque()
+
+                def submit_next() -> None:
+                    chunk = next(chunks, None)
+                    if chunk is not None:
+                        queued.append((chunk, pool.submit(_indexed_jobs, [
+                            (p.file.path, p.settings, False, p.index_root) for p in chunk])))
+
+                for _ in range(self.jobs * CHUNKS_PER_WORKER):
+                    submit_next()
+                while queued:
+                    chunk, future = queued.popleft()
+                    submit_next()  # before waiting: the workers never run dry
+                    results = await asyncio.wrap_future(future)
+                    for plan, result in zip(chunk, results):
+                        if cancelled():
+                            return
+                        yield plan.file, self._finish(plan, result)
             else:
                 for plan in misses:
                     if cancelled():

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..project import DEFAULT_EXCLUDES
-from ..source_files import DEFAULT_MAX_FILE_SIZE, SkippedFile, WalkedFile, check_stat, read_source_file, walk_files
+from ..source_files import DEFAULT_MAX_FILE_SIZE, FileStat, SkippedFile, WalkedFile, check_stat, read_source_file, walk_files
 from .modules import module_in, module_name, real_roots, source_roots
 from .summary import CACHE_NAME, INDEX_VERSION, PARALLEL_PARSE, _digest, _summarize_file, roots_signature, summarize
 from .view import IndexView, _join
@@ -61,7 +61,7 @@ class WorkspaceIndex:
         cached = index._load() if use_cache else {}
         walked = index.discover() if files is None else [os.path.realpath(path) for path in files]
         bases = real_roots(index.root)
-        named: list[tuple[str, str, os.stat_result | None]] = []
+        named: list[tuple[str, str, FileStat | None]] = []
         for found in walked:
             # a walked file comes with its stat (one per file); a given one is stat-ed when checked
             real, st = (found.real, found.stat) if isinstance(found, WalkedFile) else (found, None)
@@ -97,7 +97,7 @@ class WorkspaceIndex:
             index.save()
         return index
 
-    def _still_valid(self, real: str, entry: dict, roots: str, st: os.stat_result | None) -> bool:
+    def _still_valid(self, real: str, entry: dict, roots: str, st: os.stat_result | FileStat | None) -> bool:
         """The cached summary still describes the file: same size and mtime (no read), else
         same content hash. A file skipped by the prefilter is re-checked when the project's
         first-party names changed. `st`: the file's stat when the walk took it."""
