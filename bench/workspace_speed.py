@@ -12,7 +12,8 @@ temporary PYTHONPYCACHEPREFIX), as a `pip install` leaves them: without it, a ma
 PYTHONDONTWRITEBYTECODE=1 with an editable install compiles resilint's own modules from source
 at every start, which no installed copy does. Both are worth reading; the note says which.
 
-Rows: CLI cold / warm (process time), server cold / warm after a restart (process start to
+Rows (`--repeat N`: the median of N runs, each cold run on an empty cache and its warm run on
+that cache; memory: the largest of the N): CLI cold / warm (process time), server cold / warm after a restart (process start to
 the workspace/diagnostic response, the index build included), the server's peak RSS
 (VmHWM of the parent) and the largest worker's, the sum over the process tree (sampled), and
 the load average. Targets (issue 15): server cold <= 1.2x CLI cold, server warm <= 15 % of
@@ -31,6 +32,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from probe import load_probe  # noqa: E402
@@ -120,6 +122,11 @@ def server(probe, root: Path, cache: Path) -> dict:
             "worker_max_mb": max(workers, default=0) / 1024, "tree_mb": memory.total_peak / 1024}
 
 
+def median_run(runs: list, seconds) -> Any:
+    """The run of median time (memory rows take the largest peak of all runs instead)."""
+    return sorted(runs, key=seconds)[len(runs) // 2]
+
+
 def compile_bytecode(prefix: Path) -> None:
     """Children compile nothing at start: resilint's modules are compiled into `prefix` now."""
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -135,6 +142,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--copies", type=int, default=1, help="copies of the stdlib (11 ≈ 8,000 files)")
     ap.add_argument("--jobs", type=int, default=None, help="CLI --jobs (default: all cores)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="cold+warm pairs per side; the rows show medians (the VM's speed drifts run to run)")
     ap.add_argument("--bytecode", action="store_true", help="resilint compiled to bytecode first (as installed)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
@@ -145,11 +154,19 @@ def main() -> int:
         if args.bytecode:
             compile_bytecode(work / "pycache")
         load0 = os.getloadavg()
-        cli_cold, cli_cold_line = cli(root, work / "cli-cache", args.jobs)
-        cli_warm, cli_warm_line = cli(root, work / "cli-cache", args.jobs)
-        cold = server(probe, root, work / "server-cache")
-        warm = server(probe, root, work / "server-cache")
+        runs: dict[str, list] = {"cli_cold": [], "cli_warm": [], "cold": [], "warm": []}
+        for i in range(args.repeat):  # each pair on a cache of its own: cold, then warm on it
+            runs["cli_cold"].append(cli(root, work / f"cli-cache-{i}", args.jobs))
+            runs["cli_warm"].append(cli(root, work / f"cli-cache-{i}", args.jobs))
+            runs["cold"].append(server(probe, root, work / f"server-cache-{i}"))
+            runs["warm"].append(server(probe, root, work / f"server-cache-{i}"))
         load1 = os.getloadavg()
+        cli_cold, cli_cold_line = median_run(runs["cli_cold"], lambda r: r[0])
+        cli_warm, cli_warm_line = median_run(runs["cli_warm"], lambda r: r[0])
+        cold = {**median_run(runs["cold"], lambda r: r["seconds"]),
+                "parent_mb": max(r["parent_mb"] for r in runs["cold"]), "all": [r["seconds"] for r in runs["cold"]]}
+        warm = {**median_run(runs["warm"], lambda r: r["seconds"]),
+                "parent_mb": max(r["parent_mb"] for r in runs["warm"]), "all": [r["seconds"] for r in runs["warm"]]}
     finally:
         shutil.rmtree(work, ignore_errors=True)
     result = {"files": n_files, "cores": os.cpu_count(), "python": platform.python_version(), "bytecode": args.bytecode,
@@ -160,14 +177,16 @@ def main() -> int:
         print(json.dumps(result, indent=2))
         return 0
     print(f"tree: {n_files} files (stdlib x{args.copies}), {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{'resilint compiled to bytecode first' if args.bytecode else 'bytecode as the environment has it'}")
+          f"{'resilint compiled to bytecode first' if args.bytecode else 'bytecode as the environment has it'}"
+          + (f"; medians of {args.repeat} runs" if args.repeat > 1 else ""))
     print(f"load average before {load0[0]:.2f} / after {load1[0]:.2f}")
     print(f"CLI cold      {cli_cold:7.2f} s   ({cli_cold_line})")
     print(f"CLI warm      {cli_warm:7.2f} s   ({cli_warm_line}; {cli_warm / cli_cold:.0%} of cold)")
     for name, r in (("server cold", cold), ("server warm", warm)):
         print(f"{name}   {r['seconds']:7.2f} s   {r['files']} files, {r['problems']} problems; parent peak "
               f"{r['parent_mb']:.0f} MB, {r['workers']} workers (largest {r['worker_max_mb']:.0f} MB), "
-              f"tree peak {r['tree_mb']:.0f} MB")
+              f"tree peak {r['tree_mb']:.0f} MB" + (f"; runs {', '.join(f'{x:.2f}' for x in r['all'])} s"
+                                                     if args.repeat > 1 else ""))
     ratio, warm_ratio = cold["seconds"] / cli_cold, warm["seconds"] / cold["seconds"]
     print(f"target: server cold <= 1.2x CLI cold -> {'MET' if ratio <= 1.2 else 'MISSED'} ({ratio:.2f}x)")
     print(f"target: server warm <= 15% of cold -> {'MET' if warm_ratio <= 0.15 else 'MISSED'} ({warm_ratio:.0%})")

@@ -26,16 +26,20 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from resilint.rules.index.fingerprints import dependency_keys
 from resilint.rules.results_cache import ResultsCache, SettingsKeys, cache_dir_for, entry_key
-from resilint.rules.runner import FileResult, _indexed_job, _indexed_jobs, _init_worker
 from resilint.rules.source import decode_source, split_lines
 from resilint.rules.source_files import SkippedFile, check_regular, check_stat, read_source_file
 
 from .convert import SOURCE, to_diagnostic
+
+# rules.runner (and the rule engine it imports) loads only when a file is analysed: a check
+# after a restart, served from the results cache, needs neither.
+if TYPE_CHECKING:
+    from resilint.rules.runner import FileResult
 
 log = logging.getLogger("resilint.server")
 
@@ -114,6 +118,8 @@ class DiskChecker:
         if not misses:
             return
         self.analysed += len(misses)
+        from resilint.rules.runner import _indexed_jobs, _init_worker
+
         pool = None
         try:
             if pooled:
@@ -223,6 +229,8 @@ class DiskChecker:
 
 
 def _run_here(plan: _Plan, views: dict[str, Any]) -> FileResult:
+    from resilint.rules.runner import _indexed_job, _init_worker
+
     _init_worker(views)
     try:  # a copy: the job sets the view on the settings, which the session shares
         return _indexed_job((plan.file.path, dataclasses.replace(plan.settings), False, plan.index_root))
