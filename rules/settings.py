@@ -116,24 +116,7 @@ class Options(_Model):
         return value
 
 
-#: (id(options), extra ignores) -> (options, codes): every file of a project shares one set
-#: (a frozenset of ~60 codes per file was 18 MB of a server checking 8,000 files).
-_SELECTED: dict[tuple[int, tuple[str, ...]], tuple[Options, frozenset[str]]] = {}
-
-
 def selected_codes(options: Options, extra_ignores: list[str] = ()) -> frozenset[str]:  # type: ignore[assignment]
-    key = (id(options), tuple(extra_ignores))
-    hit = _SELECTED.get(key)
-    if hit is not None and hit[0] is options:  # the options object itself: an id can be reused
-        return hit[1]
-    codes = _selected_codes(options, extra_ignores)
-    if len(_SELECTED) >= 256:
-        _SELECTED.clear()
-    _SELECTED[key] = (options, codes)
-    return codes
-
-
-def _selected_codes(options: Options, extra_ignores: list[str]) -> frozenset[str]:
     from .registry import codes_matching, default_codes
 
     codes: set[str] = set()

@@ -116,22 +116,22 @@ class Diagnostics:
             return
         self._warming = True
         t0 = time.perf_counter()
-        steps: list[str] = []
+        todo: list[str] | None = None  # the rule modules not imported yet, last first
 
         def step() -> None:
             import importlib
 
             from resilint.rules import registry
 
+            nonlocal todo
             with self._warm_lock:
                 if self._holds:
                     self._paused = step
                     return
-            if not steps:
-                steps.extend(reversed(registry.rule_module_names()))
-            if steps:
-                importlib.import_module(steps.pop())
-            if steps:
+            if todo is None:
+                todo = registry.rule_module_names()[::-1]
+            if todo:
+                importlib.import_module(todo.pop())
                 self._submit(step)
                 return
             from resilint.rules.engine import analyze

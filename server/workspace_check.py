@@ -97,7 +97,7 @@ class _DiskFile:
     resolved: Any
     editor: Any
     result_id: str
-    stat: Any = None  # source_files.FileStat, taken by the walk (links followed when they resolve)
+    stat: Any  # source_files.FileStat, taken by the walk (links followed when they resolve)
 
 
 class AnalysisHost(Protocol):
@@ -202,12 +202,11 @@ class WorkspaceCheck:
                   emit: Callable[[Any], None] | None) -> Outcome:
         """Open documents first (at their version), then every file on disk, one file per job
         on the analysis thread so edits and hovers are served in between."""
-        diags, session = self.diagnostics, self.session
-        diags.hold_warm_up()
+        self.diagnostics.hold_warm_up()
         try:
             return await self._run(previous, progress_for, emit)
         finally:
-            diags.release_warm_up()
+            self.diagnostics.release_warm_up()
 
     async def _run(self, previous: dict[str, str],
                    progress_for: Callable[[list[_DiskFile]], Awaitable[WorkProgress]],

@@ -179,7 +179,7 @@ class DiskChecker:
         limit = settings.options.max_file_size  # the editor's maxFileSize when set (workspace_settings)
         # A regular file comes with the walk's stat, of its real path (workspace_check._disk_files);
         # anything else is stat-ed again here, for the reason it is skipped.
-        walked = f.stat is not None and stat.S_ISREG(f.stat.st_mode)
+        walked = stat.S_ISREG(f.stat.st_mode)
         try:
             if walked:
                 check_stat(f.path, f.stat, limit)

@@ -59,12 +59,13 @@ class WorkspaceIndex:
               use_cache: bool = True, jobs: int | None = None) -> "WorkspaceIndex":
         index = cls(root, cache_dir, use_cache)
         cached = index._load() if use_cache else {}
-        walked = index.discover() if files is None else [os.path.realpath(path) for path in files]
+        # a walked file comes with its stat (one per file); a given one is stat-ed when checked
+        found: list[tuple[str, FileStat | None]] = (
+            [(f.real, f.stat) for f in index.discover()] if files is None
+            else [(os.path.realpath(path), None) for path in files])
         bases = real_roots(index.root)
         named: list[tuple[str, str, FileStat | None]] = []
-        for found in walked:
-            # a walked file comes with its stat (one per file); a given one is stat-ed when checked
-            real, st = (found.real, found.stat) if isinstance(found, WalkedFile) else (found, None)
+        for real, st in found:
             module = module_in(real, bases)
             if module is not None:
                 named.append((real, module, st))
